@@ -1,0 +1,142 @@
+// Builds the Fastify application; main.ts starts it, tests drive it with app.inject().
+import { existsSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { sql } from 'drizzle-orm';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Config } from './config.js';
+import type { Database } from './db/client.js';
+import { authPlugin } from './auth/auth.plugin.js';
+import { authRoutes } from './auth/auth.routes.js';
+import { usersRoutes } from './users/users.routes.js';
+import { departmentsRoutes } from './departments/departments.routes.js';
+import { rolesRoutes } from './roles/roles.routes.js';
+import { apiTokensRoutes } from './api-tokens/api-tokens.routes.js';
+import { auditRoutes } from './audit/audit.routes.js';
+import { AppError, installErrorHandler } from './platform/errors.js';
+
+export interface AppOptions {
+  database: Database;
+  config: Config;
+}
+
+const defaultWebDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+export async function buildApp({ database, config }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]'], censor: '***' },
+    },
+    genReqId: () => randomUUID(),
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+
+  // An empty body sent as JSON (DELETE from some clients) is no body, not an error.
+  const defaultJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (body === '' || body === undefined) return done(null, undefined);
+    return defaultJson(req, body as string, done);
+  });
+
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+    if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+  });
+
+  await app.register(cookie);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // antd and ECharts put styles on elements at run time.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        // Upgrading would break plain-HTTP installs reached by address on a LAN.
+        upgradeInsecureRequests: config.secureCookies ? [] : null,
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+    hsts: config.secureCookies,
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Guanxi CRM API', version: '1.0.0', description: 'REST API of Guanxi (关系). Log in with /api/v1/auth/login or send `Authorization: Bearer <api token>`.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'gx_session' } } },
+      security: [{ session: [] }, { bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Liveness and database state',
+        response: {
+          200: z.object({ status: z.literal('ok'), database: z.object({ driver: z.string(), up: z.boolean(), latencyMs: z.number() }) }),
+          503: z.object({ status: z.literal('degraded'), database: z.object({ driver: z.string(), up: z.boolean(), latencyMs: z.number() }) }),
+        },
+      },
+    },
+    async (_req, reply) => {
+      const started = performance.now();
+      const up = await database.db.execute(sql`select 1`).then(
+        () => true,
+        () => false,
+      );
+      const db = { driver: database.driver, up, latencyMs: Math.round((performance.now() - started) * 100) / 100 };
+      if (!up) return reply.code(503).send({ status: 'degraded' as const, database: db });
+      return { status: 'ok' as const, database: db };
+    },
+  );
+
+  await app.register(authPlugin, { database, config });
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes, { prefix: '/auth', database, config });
+      await api.register(usersRoutes, { prefix: '/users', database });
+      await api.register(departmentsRoutes, { prefix: '/departments', database });
+      await api.register(rolesRoutes, { prefix: '/roles', database });
+      await api.register(apiTokensRoutes, { prefix: '/api-tokens', database });
+      await api.register(auditRoutes, { prefix: '/audit-log', database });
+    },
+    { prefix: '/api/v1' },
+  );
+
+  // The web app, when built: static files, and index.html for the client-side routes.
+  const webDist = config.webDist ?? defaultWebDist;
+  if (existsSync(`${webDist}/index.html`)) {
+    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false, maxAge: '1h', immutable: false });
+    app.setNotFoundHandler((req, reply) => {
+      const isPage = req.method === 'GET' && !req.url.startsWith('/api/') && !/\.[a-z0-9]+$/i.test(req.url.split('?')[0] ?? '');
+      if (isPage) return reply.header('cache-control', 'no-cache').sendFile('index.html');
+      throw new AppError('NOT_FOUND');
+    });
+  }
+  return app;
+}

@@ -1,0 +1,43 @@
+// Starts the server: opens and migrates the database, creates the first admin if needed, listens,
+// and shuts down cleanly on Ctrl-C / SIGTERM.
+import { loadConfig, type Config } from './config.js';
+import { buildApp } from './app.js';
+import { ensureFirstAdmin, openConfiguredDatabase } from './bootstrap.js';
+
+export async function serve(config: Config = loadConfig()): Promise<void> {
+  const opened = await openConfiguredDatabase(config);
+  const app = await buildApp({ database: opened.database, config });
+  const admin = await ensureFirstAdmin(opened.database, config);
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    try {
+      await app.close();
+      await opened.close();
+    } finally {
+      process.exit(0);
+    }
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
+  await app.listen({ port: config.port, host: config.host });
+  const url = `http://localhost:${(app.server.address() as { port: number }).port}`;
+  const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
+  const lines = [``, `  Guanxi 关系 CRM is running at ${url}`, `  Database: ${where}`];
+  if (admin?.generatedPassword) {
+    lines.push(
+      ``,
+      `  First run — log in as the administrator (shown once, change it after logging in):`,
+      `    email:    ${admin.email}`,
+      `    password: ${admin.generatedPassword}`,
+    );
+  } else if (admin) {
+    lines.push(``, `  First run — log in as ${admin.email} with GUANXI_ADMIN_PASSWORD.`);
+  }
+  lines.push(`  API docs: ${url}/api/docs`, ``);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
