@@ -10,11 +10,11 @@ const errors = { 400: errorEnvelope, 401: errorEnvelope, 403: errorEnvelope, 404
 export const apiTokensRoutes: FastifyPluginAsyncZod<{ database: Database }> = async (app, { database }) => {
   const config = { permission: 'api_tokens.use' as const };
   const tags = ['api-tokens'];
-  app.get('/', { config, schema: { tags, summary: "The caller's API tokens", querystring: apiTokenListQuery, response: { 200: listPage(apiToken), ...errors } } }, async (req) => {
+  app.get('', { config, schema: { tags, summary: "The caller's API tokens", querystring: apiTokenListQuery, response: { 200: listPage(apiToken), ...errors } } }, async (req) => {
     const data = await listApiTokens(database, ctxOf(req));
     return { data, nextCursor: null, total: data.length };
   });
-  app.post('/', { config, schema: { tags, summary: 'Create a token; the secret is in this response only', body: createApiTokenBody, response: { 201: createdApiToken, ...errors } } }, async (req, reply) => {
+  app.post('', { config, schema: { tags, summary: 'Create a token; the secret is in this response only', body: createApiTokenBody, response: { 201: createdApiToken, ...errors } } }, async (req, reply) => {
     reply.code(201);
     return createApiToken(database, ctxOf(req), req.body);
   });

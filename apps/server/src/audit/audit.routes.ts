@@ -20,7 +20,7 @@ interface Row extends Record<string, unknown> {
 
 export const auditRoutes: FastifyPluginAsyncZod<{ database: Database }> = async (app, { database }) => {
   app.get(
-    '/',
+    '',
     { config: { permission: 'audit.read' }, schema: { tags: ['audit-log'], summary: 'The audit trail, newest first', querystring: auditListQuery, response: { 200: listPage(auditEntry), ...errors } } },
     async (req) => {
       const q = req.query;

@@ -11,11 +11,11 @@ export const departmentsRoutes: FastifyPluginAsyncZod<{ database: Database }> = 
   const manage = { permission: 'departments.manage' as const };
   const tags = ['departments'];
   // Every logged-in user may read the organisation chart (owner pickers, filters); only admins change it.
-  app.get('/', { schema: { tags, summary: 'All departments (flat, with parentId)', querystring: departmentListQuery, response: { 200: listPage(department), ...errors } } }, async (req) => {
+  app.get('', { schema: { tags, summary: 'All departments (flat, with parentId)', querystring: departmentListQuery, response: { 200: listPage(department), ...errors } } }, async (req) => {
     const data = await listDepartments(database, req.query.q);
     return { data, nextCursor: null, total: data.length };
   });
-  app.post('/', { config: manage, schema: { tags, summary: 'Create a department', body: createDepartmentBody, response: { 201: department, ...errors } } }, async (req, reply) => {
+  app.post('', { config: manage, schema: { tags, summary: 'Create a department', body: createDepartmentBody, response: { 201: department, ...errors } } }, async (req, reply) => {
     reply.code(201);
     return createDepartment(database, ctxOf(req), req.body);
   });

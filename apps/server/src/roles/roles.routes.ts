@@ -10,12 +10,12 @@ const errors = { 400: errorEnvelope, 401: errorEnvelope, 403: errorEnvelope, 404
 export const rolesRoutes: FastifyPluginAsyncZod<{ database: Database }> = async (app, { database }) => {
   const config = { permission: 'roles.manage' as const };
   const tags = ['roles'];
-  app.get('/', { config, schema: { tags, summary: 'List roles', querystring: roleListQuery, response: { 200: listPage(role), ...errors } } }, async (req) => {
+  app.get('', { config, schema: { tags, summary: 'List roles', querystring: roleListQuery, response: { 200: listPage(role), ...errors } } }, async (req) => {
     // Roles are few; one page holds them all.
     const data = await listRoles(database, req.query.q);
     return { data, nextCursor: null, total: data.length };
   });
-  app.post('/', { config, schema: { tags, summary: 'Create a role', body: createRoleBody, response: { 201: role, ...errors } } }, async (req, reply) => {
+  app.post('', { config, schema: { tags, summary: 'Create a role', body: createRoleBody, response: { 201: role, ...errors } } }, async (req, reply) => {
     reply.code(201);
     return createRole(database, ctxOf(req), req.body);
   });

@@ -10,10 +10,10 @@ const errors = { 400: errorEnvelope, 401: errorEnvelope, 403: errorEnvelope, 404
 export const usersRoutes: FastifyPluginAsyncZod<{ database: Database }> = async (app, { database }) => {
   const config = { permission: 'users.manage' as const };
   const tags = ['users'];
-  app.get('/', { config, schema: { tags, summary: 'List users', querystring: userListQuery, response: { 200: listPage(user), ...errors } } }, async (req) =>
+  app.get('', { config, schema: { tags, summary: 'List users', querystring: userListQuery, response: { 200: listPage(user), ...errors } } }, async (req) =>
     listUsers(database, req.query),
   );
-  app.post('/', { config, schema: { tags, summary: 'Create a user', body: createUserBody, response: { 201: user, ...errors } } }, async (req, reply) => {
+  app.post('', { config, schema: { tags, summary: 'Create a user', body: createUserBody, response: { 201: user, ...errors } } }, async (req, reply) => {
     reply.code(201);
     return createUser(database, ctxOf(req), req.body);
   });
