@@ -38,5 +38,9 @@ if (args.has('--all') || args.has('--web')) {
   const sources = Math.max(newest(join(web, 'src')), newest(join(web, 'index.html')), newest(join(web, 'vite.config.ts')), newest(join(root, 'packages/contracts/src')));
   if (!existsSync(join(web, 'src'))) console.log('guanxi: no web app sources, skipping web build');
   else if (existsSync(built) && statSync(built).mtimeMs >= sources && !args.has('--force')) console.log('guanxi: web app is up to date');
-  else run('web build', require.resolve('vite/bin/vite.js', { paths: [web] }), ['build', '--logLevel', 'warn'], web);
+  else {
+    // vite's package exports do not list its bin; find it beside its package.json.
+    const vite = join(dirname(require.resolve('vite/package.json', { paths: [web] })), 'bin/vite.js');
+    run('web build', vite, ['build', '--logLevel', 'warn'], web);
+  }
 }

@@ -20,7 +20,7 @@ import { departmentsRoutes } from './departments/departments.routes.js';
 import { rolesRoutes } from './roles/roles.routes.js';
 import { apiTokensRoutes } from './api-tokens/api-tokens.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
-import { AppError, installErrorHandler } from './platform/errors.js';
+import { installErrorHandler, sendRouteNotFound } from './platform/errors.js';
 
 export interface AppOptions {
   database: Database;
@@ -130,13 +130,13 @@ export async function buildApp({ database, config }: AppOptions): Promise<Fastif
 
   // The web app, when built: static files, and index.html for the client-side routes.
   const webDist = config.webDist ?? defaultWebDist;
-  if (existsSync(`${webDist}/index.html`)) {
-    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false, maxAge: '1h', immutable: false });
-    app.setNotFoundHandler((req, reply) => {
-      const isPage = req.method === 'GET' && !req.url.startsWith('/api/') && !/\.[a-z0-9]+$/i.test(req.url.split('?')[0] ?? '');
-      if (isPage) return reply.header('cache-control', 'no-cache').sendFile('index.html');
-      throw new AppError('NOT_FOUND');
-    });
-  }
+  const hasWeb = existsSync(`${webDist}/index.html`);
+  if (hasWeb) await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false, maxAge: '1h', immutable: false });
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0] ?? '';
+    const isPage = hasWeb && req.method === 'GET' && !path.startsWith('/api/') && path !== '/healthz' && !/\.[a-z0-9]+$/i.test(path);
+    if (isPage) return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    return sendRouteNotFound(req, reply);
+  });
   return app;
 }

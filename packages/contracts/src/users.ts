@@ -52,3 +52,23 @@ export const userListQuery = listQuery(['name', 'email', 'createdAt', 'lastLogin
   'filter[departmentId]': z.coerce.number().int().positive().optional(),
   'filter[active]': z.enum(['true', 'false']).optional(),
 });
+
+/** A user as pickers show it (owner, assignee, manager): readable by every logged-in user. */
+export const userRef = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  email: z.string(),
+  departmentId: z.number().int().nullable(),
+  departmentName: z.string().nullable(),
+  active: z.boolean(),
+});
+export type UserRef = z.infer<typeof userRef>;
+export const userLookupQuery = z.strictObject({
+  q: z.string().trim().max(100).optional(),
+  ids: z
+    .string()
+    .max(2000)
+    .regex(/^\d+(,\d+)*$/, { message: 'comma-separated ids' })
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});

@@ -14,8 +14,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Reachable without logging in. */
     public?: boolean;
-    /** The permission the caller's role must carry. */
-    permission?: Permission;
+    /** The permission the caller's role must carry (any one of them, for a list). */
+    permission?: Permission | readonly Permission[];
     /** Allowed while the user still has to change the password (profile, logout, password). */
     beforePasswordChange?: boolean;
   }
@@ -97,7 +97,10 @@ export const authPlugin = fp(
       if (mutating && actor.readOnly && !cfg.beforePasswordChange) {
         throw new AppError('FORBIDDEN', { en: 'Your access is read-only.', 'zh-CN': '您的权限为只读。' });
       }
-      if (cfg.permission && !actor.permissions.has(cfg.permission)) throw new AppError('FORBIDDEN');
+      if (cfg.permission) {
+        const wanted: readonly Permission[] = typeof cfg.permission === 'string' ? [cfg.permission] : cfg.permission;
+        if (!wanted.some((p) => actor.permissions.has(p))) throw new AppError('FORBIDDEN');
+      }
     });
   },
   { name: 'guanxi-auth' },

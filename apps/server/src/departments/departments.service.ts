@@ -12,8 +12,9 @@ type DeptRow = typeof departments.$inferSelect;
 const audited = ['name', 'parentId', 'managerId'] as const;
 
 async function load(db: DbOrTx, id?: number): Promise<Department[]> {
-  const manager = sql<string | null>`(select name from users m where m.id = ${departments.managerId})`;
-  const count = sql<number>`(select count(*)::int from users u where u.department_id = ${departments.id} and u.deleted_at is null)`;
+  // Qualified by hand: inside a sub-select drizzle would print the bare column name.
+  const manager = sql<string | null>`(select m.name from users m where m.id = "departments"."manager_id")`;
+  const count = sql<number>`(select count(*)::int from users u where u.department_id = "departments"."id" and u.deleted_at is null)`;
   const rows = await db
     .select({ ...getTableColumns(departments), managerName: manager, userCount: count })
     .from(departments)

@@ -159,6 +159,10 @@ export function installErrorHandler(app: FastifyInstance): void {
     req.log.error({ err }, 'unhandled error');
     return send(reply, req, 'INTERNAL');
   });
-  app.setNotFoundHandler((req, reply) => send(reply, req, 'NOT_FOUND', [{ path: 'url', message: `no route ${req.method} ${req.url.split('?')[0]}` }]));
+}
+
+/** The envelope for a URL no route answers (app.ts decides when a page URL gets the web app instead). */
+export function sendRouteNotFound(req: FastifyRequest, reply: FastifyReply) {
+  return send(reply, req, 'NOT_FOUND', [{ path: 'url', message: `no route ${req.method} ${req.url.split('?')[0]}` }]);
 }
 

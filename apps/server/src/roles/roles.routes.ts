@@ -10,7 +10,8 @@ const errors = { 400: errorEnvelope, 401: errorEnvelope, 403: errorEnvelope, 404
 export const rolesRoutes: FastifyPluginAsyncZod<{ database: Database }> = async (app, { database }) => {
   const config = { permission: 'roles.manage' as const };
   const tags = ['roles'];
-  app.get('', { config, schema: { tags, summary: 'List roles', querystring: roleListQuery, response: { 200: listPage(role), ...errors } } }, async (req) => {
+  // Whoever manages users needs the role list for the user form.
+  app.get('', { config: { permission: ['roles.manage', 'users.manage'] }, schema: { tags, summary: 'List roles', querystring: roleListQuery, response: { 200: listPage(role), ...errors } } }, async (req) => {
     // Roles are few; one page holds them all.
     const data = await listRoles(database, req.query.q);
     return { data, nextCursor: null, total: data.length };

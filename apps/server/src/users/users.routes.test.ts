@@ -107,6 +107,18 @@ describe('users', () => {
     expect(bad.json().error.details[0].path).toBe('cursor');
   });
 
+  it('lets any logged-in user look users up for pickers, without admin data', async () => {
+    await t.request(admin, { method: 'POST', url: '/api/v1/users', payload: newUser({ name: '查找测试员' }) });
+    const rep = await t.userWithRole('sales');
+    const res = await t.request(rep, { method: 'GET', url: `/api/v1/users/lookup?q=${encodeURIComponent('查找')}` });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().data).toEqual([expect.objectContaining({ name: '查找测试员', active: true })]);
+    expect(Object.keys(res.json().data[0]).sort()).toEqual(['active', 'departmentId', 'departmentName', 'email', 'id', 'name']);
+    const byIds = await t.request(rep, { method: 'GET', url: `/api/v1/users/lookup?ids=${admin.userId}` });
+    expect(byIds.json().data.map((u: { id: number }) => u.id)).toEqual([admin.userId]);
+    expect((await t.request(rep, { method: 'GET', url: '/api/v1/users/lookup?ids=1;drop' })).statusCode).toBe(400);
+  });
+
   it('is closed to roles without users.manage', async () => {
     const rep = await t.userWithRole('sales');
     expect((await t.request(rep, { method: 'GET', url: '/api/v1/users' })).statusCode).toBe(403);
@@ -123,6 +135,13 @@ describe('departments and roles', () => {
     expect(cycle.statusCode).toBe(400);
     expect(cycle.json().error.details[0]).toMatchObject({ path: 'parentId', code: 'cycle' });
     expect((await t.request(admin, { method: 'DELETE', url: `/api/v1/departments/${hq.id}` })).statusCode).toBe(409);
+    // the user count and manager name belong to each department
+    const boss = (await t.request(admin, { method: 'POST', url: '/api/v1/users', payload: newUser({ name: '部门经理', departmentId: hq.id }) })).json();
+    const hqNow = (await t.request(admin, { method: 'GET', url: `/api/v1/departments/${hq.id}` })).json();
+    await t.request(admin, { method: 'PATCH', url: `/api/v1/departments/${hq.id}`, payload: { managerId: boss.id, version: hqNow.version } });
+    const counted = (await t.request(admin, { method: 'GET', url: '/api/v1/departments' })).json().data as Array<{ id: number; userCount: number; managerName: string | null }>;
+    expect(counted.find((d) => d.id === hq.id)).toMatchObject({ userCount: 1, managerName: '部门经理' });
+    expect(counted.find((d) => d.id === east.id)).toMatchObject({ userCount: 0, managerName: null });
     expect((await t.request(admin, { method: 'DELETE', url: `/api/v1/departments/${east.id}` })).statusCode).toBe(204);
     const list = (await t.request(admin, { method: 'GET', url: '/api/v1/departments' })).json();
     expect(list.data.map((d: { name: string }) => d.name)).not.toContain('华东销售部');

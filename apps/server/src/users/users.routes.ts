@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createUserBody, errorEnvelope, idParams, listPage, resetPasswordBody, updateUserBody, user, userListQuery } from '@guanxi/contracts';
+import { createUserBody, errorEnvelope, idParams, listPage, resetPasswordBody, updateUserBody, user, userListQuery, userLookupQuery, userRef } from '@guanxi/contracts';
 import type { Database } from '../db/client.js';
 import { ctxOf } from '../platform/context.js';
-import { createUser, getUser, listUsers, resetPassword, updateUser } from './users.service.js';
+import { createUser, getUser, listUsers, lookupUsers, resetPassword, updateUser } from './users.service.js';
 
 const errors = { 400: errorEnvelope, 401: errorEnvelope, 403: errorEnvelope, 404: errorEnvelope, 409: errorEnvelope };
 
@@ -13,6 +13,9 @@ export const usersRoutes: FastifyPluginAsyncZod<{ database: Database }> = async 
   app.get('', { config, schema: { tags, summary: 'List users', querystring: userListQuery, response: { 200: listPage(user), ...errors } } }, async (req) =>
     listUsers(database, req.query),
   );
+  app.get('/lookup', { schema: { tags, summary: 'Find users for pickers (any logged-in user)', querystring: userLookupQuery, response: { 200: z.object({ data: z.array(userRef) }), ...errors } } }, async (req) => ({
+    data: await lookupUsers(database, req.query),
+  }));
   app.post('', { config, schema: { tags, summary: 'Create a user', body: createUserBody, response: { 201: user, ...errors } } }, async (req, reply) => {
     reply.code(201);
     return createUser(database, ctxOf(req), req.body);

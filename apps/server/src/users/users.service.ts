@@ -1,6 +1,6 @@
 // User accounts: created and managed by admins; every change is audited.
 import { and, eq, getTableColumns, isNull, sql, type SQL } from 'drizzle-orm';
-import type { User } from '@guanxi/contracts';
+import type { User, UserRef } from '@guanxi/contracts';
 import type { Database, DbOrTx } from '../db/client.js';
 import { departments, roles, users } from '../db/schema.js';
 import { hashPassword } from '../auth/password.js';
@@ -200,4 +200,20 @@ export async function resetPassword(database: Database, ctx: Pick<Ctx, 'actor' |
     await tx.execute(sql`delete from sessions where user_id = ${id}`);
     await recordAudit(tx, ctx, { entity: 'user', entityId: id, action: 'reset_password', changes: { password: { old: '***', new: '***' } } });
   });
+}
+
+/** Active users by name or email (or by ids), for pickers; no admin right needed. */
+export async function lookupUsers(database: Database, query: { q?: string | undefined; ids?: string | undefined; limit: number }): Promise<UserRef[]> {
+  const filters: SQL[] = [sql`u.deleted_at is null`];
+  if (query.ids) filters.push(sql`u.id in (${sql.join(query.ids.split(',').map((i) => sql`${Number(i)}`), sql`, `)})`);
+  else filters.push(sql`u.active`);
+  if (query.q) {
+    const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    filters.push(sql`(u.name ilike ${like} or u.email ilike ${like})`);
+  }
+  const rows = await database.rows<{ id: number; name: string; email: string; department_id: number | null; department_name: string | null; active: boolean }>(sql`
+    select u.id, u.name, u.email, u.department_id, d.name as department_name, u.active
+    from users u left join departments d on d.id = u.department_id
+    where ${sql.join(filters, sql` and `)} order by u.name, u.id limit ${query.limit}`);
+  return rows.map((r) => ({ id: Number(r.id), name: r.name, email: r.email, departmentId: r.department_id === null ? null : Number(r.department_id), departmentName: r.department_name, active: r.active }));
 }
