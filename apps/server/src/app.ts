@@ -20,6 +20,16 @@ import { departmentsRoutes } from './departments/departments.routes.js';
 import { rolesRoutes } from './roles/roles.routes.js';
 import { apiTokensRoutes } from './api-tokens/api-tokens.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
+import { customersRoutes } from './customers/customers.routes.js';
+import { contactsRoutes } from './contacts/contacts.routes.js';
+import { followUpsRoutes } from './follow-ups/follow-ups.routes.js';
+import { customFieldsRoutes } from './custom-fields/custom-fields.routes.js';
+import { tagsRoutes } from './tags/tags.routes.js';
+import { savedViewsRoutes } from './saved-views/saved-views.routes.js';
+import { searchRoutes } from './search/search.routes.js';
+import { recycleBinRoutes } from './recycle-bin/recycle-bin.routes.js';
+import { customerOwnershipRoutes, poolRoutes, poolRulesRoutes, poolSettingsRoutes } from './pool/pool.routes.js';
+import { homeRoutes, tasksRoutes } from './tasks/tasks.routes.js';
 import { installErrorHandler, sendRouteNotFound } from './platform/errors.js';
 
 export interface AppOptions {
@@ -124,6 +134,20 @@ export async function buildApp({ database, config }: AppOptions): Promise<Fastif
       await api.register(rolesRoutes, { prefix: '/roles', database });
       await api.register(apiTokensRoutes, { prefix: '/api-tokens', database });
       await api.register(auditRoutes, { prefix: '/audit-log', database });
+      await api.register(customersRoutes, { prefix: '/customers', database, config });
+      await api.register(contactsRoutes, { prefix: '/contacts', database, config });
+      await api.register(followUpsRoutes, { prefix: '/follow-ups', database, config });
+      await api.register(customFieldsRoutes, { prefix: '/custom-fields', database });
+      await api.register(tagsRoutes, { prefix: '/tags', database });
+      await api.register(savedViewsRoutes, { prefix: '/saved-views', database });
+      await api.register(searchRoutes, { prefix: '/search', database });
+      await api.register(recycleBinRoutes, { prefix: '/recycle-bin', database });
+      await api.register(poolRoutes, { prefix: '/pool', database });
+      await api.register(customerOwnershipRoutes, { prefix: '/customers', database, config });
+      await api.register(poolRulesRoutes, { prefix: '/pool-rules', database });
+      await api.register(poolSettingsRoutes, { prefix: '/pool-settings', database });
+      await api.register(tasksRoutes, { prefix: '/tasks', database, config });
+      await api.register(homeRoutes, { prefix: '/home', database, config });
     },
     { prefix: '/api/v1' },
   );

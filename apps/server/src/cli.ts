@@ -7,6 +7,9 @@ import { generatePassword } from './auth/password.js';
 import { AppError } from './platform/errors.js';
 import { insertUser, resetPassword } from './users/users.service.js';
 import { serve } from './main.js';
+import { loadDemo } from './demo/load-demo.js';
+import { jobs, runJob } from './jobs/run-job.js';
+import { analyzeCommand } from './analyze/analyze.command.js';
 
 async function withDatabase<T>(fn: (db: Awaited<ReturnType<typeof openConfiguredDatabase>>['database']) => Promise<T>): Promise<T> {
   const opened = await openConfiguredDatabase(loadConfig());
@@ -76,6 +79,50 @@ export function buildCli(): Command {
       });
       process.stdout.write(`password of ${opts.email} reset${opts.password ? '' : `: ${password}`}\n`);
     });
+
+  program
+    .command('demo')
+    .description('load a demo company (users, customers, follow-ups, pool, tasks) into an empty database')
+    .option('--customers <n>', 'number of customers', '3000')
+    .option('--seed <n>', 'random seed (same seed, same data)', '20250101')
+    .action(async (opts: { customers: string; seed: string }) => {
+      const customers = Number(opts.customers);
+      if (!Number.isInteger(customers) || customers < 1 || customers > 200_000) throw new Error('--customers must be a whole number from 1 to 200000');
+      const started = Date.now();
+      const config = loadConfig();
+      const result = await withDatabase((database) => loadDemo(database, { customers, seed: Number(opts.seed), timeZone: config.timeZone }));
+      const c = result.counts;
+      const lines = [
+        `demo company loaded in ${((Date.now() - started) / 1000).toFixed(1)} s: ${c.customers} customers (${c.pool} in the pool, ${c.returnedByRules} just returned by the pool rules), ${c.contacts} contacts, ${c.followUps} follow-ups, ${c.tasks} tasks`,
+        ``,
+        `log in with any of these accounts, password: ${result.password}`,
+        ...result.users.map((u) => `  ${u.email.padEnd(32)} ${u.role.padEnd(10)} ${u.department}  ${u.name}`),
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+
+  const jobsCommand = program.command('jobs').description('scheduled jobs');
+  jobsCommand
+    .command('run')
+    .description(`run a job now (${Object.keys(jobs).join(', ')}) and print what it did`)
+    .argument('<name>', 'job name')
+    .action(async (name: string) => {
+      const job = jobs[name];
+      if (!job) throw new Error(`no job "${name}"; jobs: ${Object.keys(jobs).join(', ')}`);
+      const outcome = await withDatabase((database) => runJob(database, job));
+      if (outcome.status === 'failed') throw new Error(`${name} failed: ${outcome.error}`);
+      if (outcome.status === 'skipped') {
+        process.stdout.write(`${name}: skipped, another instance is running it\n`);
+        return;
+      }
+      const counts = Object.entries(outcome.result)
+        .filter(([, v]) => typeof v === 'number')
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join(' ');
+      process.stdout.write(`${name}: ${counts}\n`);
+    });
+
+  program.addCommand(analyzeCommand());
 
   return program;
 }

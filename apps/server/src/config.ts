@@ -17,6 +17,12 @@ const schema = z.object({
   /** Serve cookies with the Secure flag (set when behind HTTPS). */
   GUANXI_SECURE_COOKIES: z.enum(['true', 'false']).default('false'),
   GUANXI_WEB_DIST: z.string().optional(),
+  /** The company's time zone: "today" for reminders, daily claim limits and job schedules. */
+  GUANXI_TIME_ZONE: z.string().refine((tz) => Intl.supportedValuesOf('timeZone').includes(tz) || tz === 'UTC', 'unknown time zone').default('Asia/Shanghai'),
+  /** Run scheduled jobs (pool returns) in this process. */
+  GUANXI_JOBS: z.enum(['on', 'off']).default('on'),
+  /** Local time (HH:MM, in GUANXI_TIME_ZONE) at which the daily pool-return job runs. */
+  GUANXI_POOL_RETURN_AT: z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'HH:MM').default('02:00'),
 });
 
 export interface Config {
@@ -31,6 +37,9 @@ export interface Config {
   sessionMaxMs: number;
   secureCookies: boolean;
   webDist: string | undefined;
+  timeZone: string;
+  jobsEnabled: boolean;
+  poolReturnAt: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -52,6 +61,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionMaxMs: e.GUANXI_SESSION_MAX_HOURS * 3_600_000,
     secureCookies: e.GUANXI_SECURE_COOKIES === 'true',
     webDist: e.GUANXI_WEB_DIST,
+    timeZone: e.GUANXI_TIME_ZONE,
+    jobsEnabled: e.GUANXI_JOBS === 'on',
+    poolReturnAt: e.GUANXI_POOL_RETURN_AT,
   };
 }
 

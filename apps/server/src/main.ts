@@ -3,11 +3,13 @@
 import { loadConfig, type Config } from './config.js';
 import { buildApp } from './app.js';
 import { ensureFirstAdmin, openConfiguredDatabase } from './bootstrap.js';
+import { startScheduler } from './jobs/scheduler.js';
 
 export async function serve(config: Config = loadConfig()): Promise<void> {
   const opened = await openConfiguredDatabase(config);
   const app = await buildApp({ database: opened.database, config });
   const admin = await ensureFirstAdmin(opened.database, config);
+  const scheduler = startScheduler(opened.database, config, app.log);
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -15,6 +17,7 @@ export async function serve(config: Config = loadConfig()): Promise<void> {
     closing = true;
     app.log.info({ signal }, 'shutting down');
     try {
+      await scheduler.stop();
       await app.close();
       await opened.close();
     } finally {

@@ -6,6 +6,8 @@ import { customers } from '../customers/customers.table.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
+const contactSearchText = sql`lower(coalesce(name,'') || ' ' || coalesce(mobile,'') || ' ' || coalesce(phone,'') || ' ' || coalesce(email,'') || ' ' || coalesce(wechat,''))`;
+
 export const contacts = pgTable(
   'contacts',
   {
@@ -21,9 +23,8 @@ export const contacts = pgTable(
     notes: text('notes'),
     custom: jsonb('custom').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
     ownerId: bigint('owner_id', { mode: 'number' }).references(() => users.id),
-    searchText: text('search_text').generatedAlwaysAs(
-      sql`lower(coalesce(name,'') || ' ' || coalesce(mobile,'') || ' ' || coalesce(phone,'') || ' ' || coalesce(email,'') || ' ' || coalesce(wechat,''))`,
-    ),
+    searchText: text('search_text').generatedAlwaysAs(contactSearchText),
+    searchGrams: text('search_grams').array().generatedAlwaysAs(sql`gx_search_grams(${contactSearchText})`),
     deletedAt: ts('deleted_at'),
     deletedBy: bigint('deleted_by', { mode: 'number' }),
     ...auditColumns(),
@@ -32,6 +33,7 @@ export const contacts = pgTable(
     index('contacts_name_idx').on(t.name, t.id).where(sql`deleted_at is null`),
     index('contacts_owner_idx').on(t.ownerId, t.id).where(sql`deleted_at is null`),
     index('contacts_search_trgm_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
+    index('contacts_search_grams_idx').using('gin', t.searchGrams).where(sql`deleted_at is null`),
   ],
 );
 

@@ -6,6 +6,8 @@ import { auditColumns, users } from '../db/schema-platform.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
+const customerSearchText = sql`lower(coalesce(name,'') || ' ' || coalesce(mobile,'') || ' ' || coalesce(phone,'') || ' ' || coalesce(email,'') || ' ' || coalesce(employer,'') || ' ' || coalesce(wechat,'') || ' ' || coalesce(credit_code,''))`;
+
 export const customers = pgTable(
   'customers',
   {
@@ -61,9 +63,9 @@ export const customers = pgTable(
     lastDealAt: ts('last_deal_at'),
     verifiedAt: ts('verified_at'),
     /** Every searchable text in one column, for the trigram index (names, phones, emails, company). */
-    searchText: text('search_text').generatedAlwaysAs(
-      sql`lower(coalesce(name,'') || ' ' || coalesce(mobile,'') || ' ' || coalesce(phone,'') || ' ' || coalesce(email,'') || ' ' || coalesce(employer,'') || ' ' || coalesce(wechat,'') || ' ' || coalesce(credit_code,''))`,
-    ),
+    searchText: text('search_text').generatedAlwaysAs(customerSearchText),
+    /** 1- and 2-character search keys of the same text (gx_search_grams, migration 0003). */
+    searchGrams: text('search_grams').array().generatedAlwaysAs(sql`gx_search_grams(${customerSearchText})`),
     deletedAt: ts('deleted_at'),
     deletedBy: bigint('deleted_by', { mode: 'number' }),
     ...auditColumns(),
@@ -79,6 +81,7 @@ export const customers = pgTable(
     index('customers_mobile_idx').on(t.mobile).where(sql`deleted_at is null`),
     index('customers_email_idx').on(sql`lower(${t.email})`).where(sql`deleted_at is null`),
     index('customers_search_trgm_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
+    index('customers_search_grams_idx').using('gin', t.searchGrams).where(sql`deleted_at is null`),
     index('customers_deleted_idx').on(t.deletedAt).where(sql`deleted_at is not null`),
   ],
 );

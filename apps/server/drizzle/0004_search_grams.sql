@@ -1,0 +1,4 @@
+ALTER TABLE "customers" ADD COLUMN "search_grams" text[] GENERATED ALWAYS AS (gx_search_grams(lower(coalesce(name,'') || ' ' || coalesce(mobile,'') || ' ' || coalesce(phone,'') || ' ' || coalesce(email,'') || ' ' || coalesce(employer,'') || ' ' || coalesce(wechat,'') || ' ' || coalesce(credit_code,'')))) STORED;--> statement-breakpoint
+ALTER TABLE "contacts" ADD COLUMN "search_grams" text[] GENERATED ALWAYS AS (gx_search_grams(lower(coalesce(name,'') || ' ' || coalesce(mobile,'') || ' ' || coalesce(phone,'') || ' ' || coalesce(email,'') || ' ' || coalesce(wechat,'')))) STORED;--> statement-breakpoint
+CREATE INDEX "customers_search_grams_idx" ON "customers" USING gin ("search_grams") WHERE deleted_at is null;--> statement-breakpoint
+CREATE INDEX "contacts_search_grams_idx" ON "contacts" USING gin ("search_grams") WHERE deleted_at is null;

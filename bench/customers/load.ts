@@ -1,0 +1,61 @@
+// A closed-loop load generator on Node's built-in fetch: `concurrency` clients each send the next
+// request as soon as the previous answer arrives, for `durationMs`. Latencies go into one array;
+// percentiles are read from it sorted (nearest rank).
+
+export interface LoadResult {
+  requests: number;
+  errors: number;
+  throughput: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  mean: number;
+  max: number;
+}
+
+const percentile = (sorted: Float64Array, p: number) => (sorted.length ? (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0) : 0);
+const round = (x: number) => Math.round(x * 100) / 100;
+
+/** `request(i)` performs one logical request (may be several HTTP calls) and says whether it succeeded. */
+export async function runLoad(request: (i: number) => Promise<boolean>, opts: { concurrency: number; durationMs: number; warmupMs: number }): Promise<LoadResult> {
+  const warmEnd = performance.now() + opts.warmupMs;
+  let i = 0;
+  await Promise.all(
+    Array.from({ length: opts.concurrency }, async () => {
+      while (performance.now() < warmEnd) await request(i++);
+    }),
+  );
+  const latencies: number[] = [];
+  let errors = 0;
+  const started = performance.now();
+  const end = started + opts.durationMs;
+  await Promise.all(
+    Array.from({ length: opts.concurrency }, async () => {
+      while (performance.now() < end) {
+        const t = performance.now();
+        const ok = await request(i++).catch(() => false);
+        latencies.push(performance.now() - t);
+        if (!ok) errors++;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    requests: latencies.length,
+    errors,
+    throughput: round(latencies.length / elapsed),
+    p50: round(percentile(sorted, 50)),
+    p95: round(percentile(sorted, 95)),
+    p99: round(percentile(sorted, 99)),
+    mean: round(latencies.reduce((s, x) => s + x, 0) / Math.max(1, latencies.length)),
+    max: round(sorted[sorted.length - 1] ?? 0),
+  };
+}
+
+/** GET that reads the whole body; true on 2xx. */
+export async function get(url: string, headers: Record<string, string> = {}): Promise<boolean> {
+  const res = await fetch(url, { headers });
+  await res.arrayBuffer();
+  return res.ok;
+}
