@@ -14,6 +14,7 @@ import { roleLabel } from '../shared/role-label';
 import { BrandMark } from '../shared/BrandMark';
 import { features, menuGroups, visibleFeatures, type MenuGroup } from './features';
 import { FullPageSpin } from './StatusPages';
+import { GlobalSearch } from '../features/search/GlobalSearch';
 
 const { Header, Sider, Content } = Layout;
 
@@ -46,7 +47,7 @@ function useMenu(onNavigate: () => void) {
   }, [can, t]);
 
   const selected = features
-    .filter((f) => (f.path === '/' ? location.pathname === '/' : location.pathname.startsWith(f.path)))
+    .filter((f) => !f.hidden && (f.path === '/' ? location.pathname === '/' : location.pathname === f.path || location.pathname.startsWith(`${f.path}/`)))
     .map((f) => f.path);
   const openGroups = features.filter((f) => f.group && selected.includes(f.path)).map((f) => `group:${f.group}`);
 
@@ -139,6 +140,7 @@ export function AppLayout() {
             )}
           </Flex>
           <Flex align="center" gap={4}>
+            <GlobalSearch compact={!isDesktop} />
             <LanguageSwitch />
             <Dropdown menu={userMenu} trigger={['click']} placement="bottomRight">
               <Button type="text" className="gx-user-button" data-testid="user-menu">

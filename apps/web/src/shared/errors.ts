@@ -19,18 +19,23 @@ export function errorText(t: TFunction, error: unknown): string {
 }
 
 /**
- * Shows `details[].path` messages on the matching form fields. Returns true when at least one
- * detail found its field, so the caller can skip the generic toast.
+ * Shows `details[].path` messages on the matching form fields. `custom.<key>` lands on the custom
+ * field `['custom', key]`. `messages` gives a field's own wording in the user's language for
+ * server checks that have no catalogue code (a malformed phone number, say). Returns true when at
+ * least one detail found its field, so the caller can skip the generic toast.
  */
-export function applyFieldErrors(form: FormInstance, error: unknown, t: TFunction): boolean {
+export function applyFieldErrors(form: FormInstance, error: unknown, t: TFunction, messages: Record<string, string> = {}): boolean {
   if (!isApiError(error) || !error.details.length) return false;
   const names = new Set(Object.keys(form.getFieldsValue() as Record<string, unknown>));
   const fields = error.details
-    .map((d) => ({
-      name: d.path.split('.')[0] ?? d.path,
-      errors: [isFieldErrorCode(d.code) ? t(`fieldError.${d.code}`) : d.message],
-    }))
-    .filter((f) => names.has(f.name));
+    .map((d) => {
+      const [head = d.path, sub] = d.path.split('.');
+      const name: string | string[] = head === 'custom' && sub ? ['custom', sub] : head;
+      const text = isFieldErrorCode(d.code) ? t(`fieldError.${d.code}`) : (messages[d.path] ?? messages[head] ?? d.message);
+      return { head, name, errors: [text] };
+    })
+    .filter((f) => names.has(f.head))
+    .map(({ name, errors }) => ({ name, errors }));
   if (!fields.length) return false;
   form.setFields(fields);
   return true;

@@ -8,7 +8,7 @@ import { applyFieldErrors, errorText } from './errors';
 export function useMutationErrors() {
   const { t } = useTranslation();
   const { message, modal } = App.useApp();
-  return (error: unknown, options: { form?: FormInstance; onReload?: (current: unknown) => void } = {}) => {
+  return (error: unknown, options: { form?: FormInstance; onReload?: (current: unknown) => void; messages?: Record<string, string> } = {}) => {
     if (isApiError(error) && error.code === 'VERSION_CONFLICT' && options.onReload) {
       const reload = options.onReload;
       modal.confirm({
@@ -20,7 +20,7 @@ export function useMutationErrors() {
       });
       return;
     }
-    if (options.form && applyFieldErrors(options.form, error, t)) return;
+    if (options.form && applyFieldErrors(options.form, error, t, options.messages)) return;
     void message.error(errorText(t, error));
   };
 }

@@ -9,6 +9,7 @@ import { useCan, useCurrentUser } from '../auth/session';
 import { visibleFeatures } from '../../app/features';
 import { permissionKey } from '../../i18n/keys';
 import { roleLabel } from '../../shared/role-label';
+import { Reminders } from './Reminders';
 
 const setupSteps = [
   { path: '/settings/departments', label: 'home.setupDepartments' },
@@ -43,6 +44,11 @@ export default function HomePage() {
       </div>
 
       <Row gutter={[20, 20]}>
+        {can('customers.read') ? (
+          <Col xs={24}>
+            <Reminders />
+          </Col>
+        ) : null}
         <Col xs={24} lg={8}>
           <Card title={<><IdcardOutlined /> {t('home.roleTitle')}</>} style={{ height: '100%' }}>
             <Typography.Title level={4} style={{ marginTop: 0 }} data-testid="home-role">
@@ -107,7 +113,7 @@ export default function HomePage() {
           </Card>
         </Col>
 
-        <Col xs={24} lg={12}>
+        <Col xs={24} lg={can('customers.read') ? 24 : 12}>
           <Card title={<><SafetyCertificateOutlined /> {t('home.permissionsTitle')}</>} style={{ height: '100%' }}>
             {user.permissions.length ? (
               <Flex wrap gap={6}>
@@ -122,6 +128,7 @@ export default function HomePage() {
             )}
           </Card>
         </Col>
+        {can('customers.read') ? null : (
         <Col xs={24} lg={12}>
           <Card style={{ height: '100%' }}>
             <Empty
@@ -137,6 +144,7 @@ export default function HomePage() {
             />
           </Card>
         </Col>
+        )}
       </Row>
     </div>
   );
