@@ -13,6 +13,8 @@ const serverProject = (name: string, db: string) => ({
   test: {
     name,
     include: ['apps/server/src/**/*.test.ts'],
+    // `guanxi analyze` reads files and no database: once is enough.
+    exclude: db === 'postgres' ? ['apps/server/src/analyze/**', '**/node_modules/**'] : ['**/node_modules/**'],
     env: { GUANXI_TEST_DB: db, LOG_LEVEL: 'silent' },
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -18,6 +18,7 @@ let teaId = 0;
 let hostileId = 0;
 let poolId = 0;
 let poolName = '';
+let root: ApiSession;
 
 interface Created {
   id: number;
@@ -25,7 +26,7 @@ interface Created {
 
 beforeAll(async () => {
   browser = await launch();
-  const root = await apiLogin(admin.email, admin.password);
+  root = await apiLogin(admin.email, admin.password);
   const a = await createUser(root, { ...repA, roleKey: 'sales' });
   await createUser(root, { ...repB, roleKey: 'sales' });
 
@@ -56,7 +57,7 @@ beforeAll(async () => {
       registeredCapital: 5000000,
     })
   ).id;
-  hostileId = (await mine({ name: hostile, notes: `${hostile}\n<script>alert(2)</script>` })).id;
+  hostileId = (await mine({ name: hostile, importance: 'ordinary', notes: `${hostile}\n<script>alert(2)</script>` })).id;
   // A realistic book of business for the "full" list screenshot.
   const book: Array<Record<string, unknown>> = [
     { name: '上海嘉禾医疗器械有限公司', province: '上海市', city: '上海市', industry: '医疗器械', importance: 'vip', loyalty: 'loyal', valueBehavior: 'lighthouse', relationshipStrategy: 'strategic', tagIds: [tagIds[0]], mobile: '13812345678' },
@@ -71,7 +72,10 @@ beforeAll(async () => {
   for (const c of book) await mine(c);
 
   poolName = `宁波港城进出口有限公司（${stamp}）`;
-  poolId = (await root.request<Created>('POST', '/customers', { kind: 'organization', relationshipType: 'business', name: poolName, ownerId: null, phone: '0574-87123456', province: '浙江省', city: '宁波市', industry: '进出口贸易', importance: 'important' })).id;
+  // Rep A's customer with no importance set: the only one the pool rule below applies to (every
+  // other customer has an importance, which the rule exempts), so the job returns just this one.
+  poolId = (await mine({ name: poolName, phone: '0574-87123456', province: '浙江省', city: '宁波市', industry: '进出口贸易' })).id;
+  await root.request('POST', '/pool-rules', { name: '一天未跟进退回公海', kind: 'no_follow_up', days: { default: 1 }, warnDays: 0, exempt: { importance: ['vip', 'important', 'ordinary'] } });
   for (const c of [
     { name: '厦门鹭岛旅游服务有限公司', phone: '0592-5123456', province: '福建省', city: '厦门市', industry: '旅游', importance: 'ordinary', source: '官网' },
     { name: '郑州中原农机有限公司', phone: '0371-65123456', province: '河南省', city: '郑州市', industry: '机械制造', importance: 'important', source: '电话营销' },
@@ -151,9 +155,10 @@ describe('customer 360', () => {
     await page.goto(`/customers/${teaId}`);
     await page.getByTestId('customer-not-found').waitFor();
 
-    // TODO(lead): run the pool-return job here once the server has an admin endpoint for it
-    // (e.g. POST /api/v1/jobs/pool-return/run) and a way to age a customer past the rule; until
-    // then the pool customer is created ownerless through the API.
+    // Rep A neglects a customer: the admin runs the daily pool-return job as of two days from now.
+    const asOf = new Date(Date.now() + 2 * 86_400_000).toISOString();
+    const run = await root.request<{ status: string; result: { returned: number } }>('POST', '/jobs/pool-return/run', { asOf });
+    expect(run).toMatchObject({ status: 'succeeded', result: { returned: 1 } });
     await page.goto('/pool');
     const row = page.getByTestId('pool-table').locator('tr', { hasText: poolName });
     expect(await row.textContent()).toContain('****');

@@ -30,6 +30,7 @@ import { searchRoutes } from './search/search.routes.js';
 import { recycleBinRoutes } from './recycle-bin/recycle-bin.routes.js';
 import { customerOwnershipRoutes, poolRoutes, poolRulesRoutes, poolSettingsRoutes } from './pool/pool.routes.js';
 import { homeRoutes, tasksRoutes } from './tasks/tasks.routes.js';
+import { jobsRoutes } from './jobs/jobs.routes.js';
 import { installErrorHandler, sendRouteNotFound } from './platform/errors.js';
 
 export interface AppOptions {
@@ -148,6 +149,7 @@ export async function buildApp({ database, config }: AppOptions): Promise<Fastif
       await api.register(poolSettingsRoutes, { prefix: '/pool-settings', database });
       await api.register(tasksRoutes, { prefix: '/tasks', database, config });
       await api.register(homeRoutes, { prefix: '/home', database, config });
+      await api.register(jobsRoutes, { prefix: '/jobs', database });
     },
     { prefix: '/api/v1' },
   );

@@ -35,6 +35,8 @@ export function listPage<T extends z.ZodType>(item: T) {
     data: z.array(item),
     nextCursor: z.string().nullable(),
     total: z.number().int().nonnegative(),
+    /** Set when `total` is the planner's estimate (very large lists are not counted row by row). */
+    totalApproximate: z.boolean().optional(),
   });
 }
 

@@ -3,6 +3,7 @@
 //
 // List filter syntax (customers, contacts, follow-ups), all combined with AND:
 //   filter[name]=科技                  text: contains, case-insensitive
+//   filter[province]=浙江省,江苏省       regions (province, city, district): equals one of the list
 //   filter[importance]=vip,important   enum: one value, or several separated by commas (in)
 //   filter[ownerId]=me | 12 | 12,13    owner: `me` or user ids
 //   filter[tagId]=3 | 3,4              has any of these tags
@@ -245,8 +246,9 @@ export const customerFilterFields = {
   name: 'text',
   mobile: 'text',
   email: 'text',
-  province: 'text',
-  city: 'text',
+  province: 'equals',
+  city: 'equals',
+  district: 'equals',
   industry: 'text',
   source: 'text',
   kind: 'enum',
@@ -267,7 +269,8 @@ export const customerFilterFields = {
   foundedOn: 'range',
   birthday: 'range',
 } as const;
-export type FilterKind = 'text' | 'enum' | 'owner' | 'ids' | 'range';
+/** text: contains; equals: one of a comma list (coded values such as regions, index-served). */
+export type FilterKind = 'text' | 'equals' | 'enum' | 'owner' | 'ids' | 'range';
 
 export const customerSortFields = [
   'name', 'kind', 'relationshipType', 'importance', 'loyalty', 'valueBehavior', 'relationshipStrategy', 'province', 'city', 'industry', 'source',

@@ -16,6 +16,7 @@ interface Row extends Record<string, unknown> {
   action: string;
   changes: AuditEntry['changes'];
   request_id: string | null;
+  sort_value: string;
 }
 
 export const auditRoutes: FastifyPluginAsyncZod<{ database: Database }> = async (app, { database }) => {
@@ -30,13 +31,14 @@ export const auditRoutes: FastifyPluginAsyncZod<{ database: Database }> = async 
       if (q['filter[actorId]']) filters.push(sql`a.actor_id = ${q['filter[actorId]']}`);
       if (q.q) filters.push(sql`(a.entity ilike ${`%${q.q}%`} or a.action ilike ${`%${q.q}%`} or u.name ilike ${`%${q.q}%`})`);
       const where = sql.join(filters, sql` and `);
-      const page = keyset(parseSort(q.sort, { at: { expr: sql`a.at`, kind: 'timestamp' } }, '-at'), sql`a.id`, q.cursor);
+      const page = keyset(parseSort(q.sort, { at: { expr: sql`a.at`, kind: 'timestamp', notNull: true } }, '-at'), sql`a.id`, q.cursor);
       const rows = await database.rows<Row>(sql`
-        select a.id, a.at, a.actor_id, u.name as actor_name, a.entity, a.entity_id, a.action, a.changes, a.request_id
+        select a.id, a.at, ${page.sortValue} as sort_value, a.actor_id, u.name as actor_name, a.entity, a.entity_id, a.action, a.changes, a.request_id
         from audit_log a left join users u on u.id = a.actor_id
         where ${where} and ${page.where} order by ${page.orderBy} limit ${q.limit + 1}`);
       const [count] = await database.rows<{ n: number }>(sql`select count(*)::int as n from audit_log a left join users u on u.id = a.actor_id where ${where}`);
-      const data = rows.slice(0, q.limit).map((r) => ({
+      const kept = rows.slice(0, q.limit);
+      const data = kept.map((r) => ({
         id: Number(r.id),
         at: new Date(r.at).toISOString(),
         actorId: r.actor_id === null ? null : Number(r.actor_id),
@@ -47,8 +49,8 @@ export const auditRoutes: FastifyPluginAsyncZod<{ database: Database }> = async 
         changes: r.changes,
         requestId: r.request_id,
       }));
-      const last = data[data.length - 1];
-      return { data, total: count?.n ?? 0, nextCursor: rows.length > q.limit && last ? encodeCursor(last.at, last.id) : null };
+      const last = kept[kept.length - 1];
+      return { data, total: count?.n ?? 0, nextCursor: rows.length > q.limit && last ? encodeCursor(last.sort_value, Number(last.id)) : null };
     },
   );
 };

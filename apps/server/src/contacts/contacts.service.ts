@@ -10,7 +10,7 @@ import { diff, recordAudit } from '../platform/audit.js';
 import type { Ctx } from '../platform/context.js';
 import { ownedBy } from '../platform/data-scope.js';
 import { invalid, notFound, versionConflict } from '../platform/errors.js';
-import { cursorValue, encodeCursor, keyset, parseSort } from '../platform/pagination.js';
+import { countRows, cursorValue, encodeCursor, keyset, parseSort } from '../platform/pagination.js';
 import { auditFields, updateVersioned } from '../platform/versioned.js';
 import { checkCustomValues, fieldDefinitions } from '../custom-fields/custom-fields.service.js';
 import { liveVisibleCustomer } from '../customers/customer-scope.js';
@@ -98,7 +98,7 @@ export async function listContacts(
   ctx: Ctx,
   query: Record<string, unknown> & { q?: string | undefined; sort?: string | undefined; limit: number; cursor?: string | undefined },
   timeZone: string,
-): Promise<{ data: Contact[]; nextCursor: string | null; total: number }> {
+): Promise<{ data: Contact[]; nextCursor: string | null; total: number; totalApproximate?: boolean }> {
   const db = database.db;
   const conds: SQL[] = [contactVisible(ctx.actor)];
   if (query.q) {
@@ -118,12 +118,12 @@ export async function listContacts(
     .where(sql`${where} and ${page.where}`)
     .orderBy(page.orderBy)
     .limit(query.limit + 1);
-  const [count] = await database.rows<{ total: number }>(sql`select count(*)::int as total from contacts where ${where}`);
+  const count = await countRows(database, sql`contacts where ${where}`);
   const more = rows.length > query.limit;
   const data = rows.slice(0, query.limit);
   const links = await loadLinks(db, ctx.actor, data.map((r) => r.id));
   const last = data[data.length - 1];
-  return { data: data.map((r) => toContact(ctx.actor, r, links)), total: Number(count?.total ?? 0), nextCursor: more && last ? encodeCursor(cursorValue(last.sortValue), last.id) : null };
+  return { data: data.map((r) => toContact(ctx.actor, r, links)), total: count.total, totalApproximate: count.approximate, nextCursor: more && last ? encodeCursor(cursorValue(last.sortValue), last.id) : null };
 }
 
 export interface ContactInput {

@@ -8,7 +8,7 @@ import { customerCollaborators, customers, customerTags, tags, users } from '../
 import { diff, recordAudit, type Changes } from '../platform/audit.js';
 import type { Ctx } from '../platform/context.js';
 import { forbidden, invalid, msg, notFound, versionConflict } from '../platform/errors.js';
-import { cursorValue, encodeCursor, keyset, parseSort } from '../platform/pagination.js';
+import { countRows, cursorValue, encodeCursor, keyset, parseSort } from '../platform/pagination.js';
 import { updateVersioned } from '../platform/versioned.js';
 import { checkCustomValues, fieldDefinitions } from '../custom-fields/custom-fields.service.js';
 import { searchCondition, searchTerms } from '../search/search-terms.js';
@@ -52,9 +52,9 @@ export async function assertCustomerVisible(db: DbOrTx, actor: Actor, id: number
 }
 
 const sortColumns = {
-  name: { expr: sql`${customers.name}`, kind: 'text' as const },
-  kind: { expr: sql`${customers.kind}`, kind: 'text' as const },
-  relationshipType: { expr: sql`${customers.relationshipType}`, kind: 'text' as const },
+  name: { expr: sql`${customers.name}`, kind: 'text' as const, notNull: true },
+  kind: { expr: sql`${customers.kind}`, kind: 'text' as const, notNull: true },
+  relationshipType: { expr: sql`${customers.relationshipType}`, kind: 'text' as const, notNull: true },
   importance: { expr: sql`${customers.importance}`, kind: 'text' as const },
   loyalty: { expr: sql`${customers.loyalty}`, kind: 'text' as const },
   valueBehavior: { expr: sql`${customers.valueBehavior}`, kind: 'text' as const },
@@ -68,19 +68,20 @@ const sortColumns = {
   annualRevenue: { expr: sql`${customers.annualRevenue}`, kind: 'number' as const },
   foundedOn: { expr: sql`${customers.foundedOn}::text`, kind: 'text' as const },
   birthday: { expr: sql`${customers.birthday}::text`, kind: 'text' as const },
-  createdAt: { expr: sql`${customers.createdAt}`, kind: 'timestamp' as const },
-  updatedAt: { expr: sql`${customers.updatedAt}`, kind: 'timestamp' as const },
+  createdAt: { expr: sql`${customers.createdAt}`, kind: 'timestamp' as const, notNull: true },
+  updatedAt: { expr: sql`${customers.updatedAt}`, kind: 'timestamp' as const, notNull: true },
   lastFollowUpAt: { expr: sql`${customers.lastFollowUpAt}`, kind: 'timestamp' as const },
   nextFollowUpAt: { expr: sql`${customers.nextFollowUpAt}`, kind: 'timestamp' as const },
-  id: { expr: sql`${customers.id}`, kind: 'number' as const },
+  id: { expr: sql`${customers.id}`, kind: 'number' as const, notNull: true },
 };
 
 const filterColumns: ColumnsFor<typeof customerFilterFields> = {
   name: { kind: 'text', expr: sql`${customers.name}` },
   mobile: { kind: 'text', expr: sql`${customers.mobile}` },
   email: { kind: 'text', expr: sql`${customers.email}` },
-  province: { kind: 'text', expr: sql`${customers.province}` },
-  city: { kind: 'text', expr: sql`${customers.city}` },
+  province: { kind: 'equals', expr: sql`${customers.province}` },
+  city: { kind: 'equals', expr: sql`${customers.city}` },
+  district: { kind: 'equals', expr: sql`${customers.district}` },
   industry: { kind: 'text', expr: sql`${customers.industry}` },
   source: { kind: 'text', expr: sql`${customers.source}` },
   kind: { kind: 'enum', expr: sql`${customers.kind}`, values: customerKinds },
@@ -116,26 +117,27 @@ export async function customerListWhere(db: DbOrTx, actor: Actor, query: Record<
   return sql.join(conds, sql` and `);
 }
 
-export async function listCustomers(database: Database, ctx: Ctx, query: CustomerListQuery, timeZone: string): Promise<{ data: Customer[]; nextCursor: string | null; total: number }> {
+export async function listCustomers(database: Database, ctx: Ctx, query: CustomerListQuery, timeZone: string): Promise<{ data: Customer[]; nextCursor: string | null; total: number; totalApproximate: boolean }> {
   const db = database.db;
   const where = await customerListWhere(db, ctx.actor, query as Record<string, unknown>, timeZone);
   const spec = parseSort(query.sort, sortColumns, '-updatedAt');
   const page = keyset(spec, sql`${customers.id}`, query.cursor);
   const rows = await db
-    .select({ ...customerColumns, sortValue: sql<string | null>`(${spec.expr})::text` })
+    .select({ ...customerColumns, sortValue: sql<string | null>`${page.sortValue}` })
     .from(customers)
     .leftJoin(users, eq(users.id, customers.ownerId))
     .where(sql`${where} and ${page.where}`)
     .orderBy(page.orderBy)
     .limit(query.limit + 1);
-  const [count] = await database.rows<{ total: number }>(sql`select count(*)::int as total from customers where ${where}`);
+  const count = await countRows(database, sql`customers where ${where}`);
   const more = rows.length > query.limit;
   const pageRows = rows.slice(0, query.limit);
   const rel = await loadRelations(db, pageRows.map((r) => r.id));
   const last = pageRows[pageRows.length - 1];
   return {
     data: pageRows.map((r) => toCustomer(ctx.actor, r as CustomerListRow, rel)),
-    total: Number(count?.total ?? 0),
+    total: count.total,
+    totalApproximate: count.approximate,
     nextCursor: more && last ? encodeCursor(cursorValue(last.sortValue), last.id) : null,
   };
 }

@@ -8,6 +8,8 @@ import { invalid } from '../platform/errors.js';
 export type RangeType = 'number' | 'timestamp' | 'date';
 export type FilterColumn =
   | { kind: 'text'; expr: SQL }
+  /** equals one of a comma-separated list (regions and other coded values: served by an index) */
+  | { kind: 'equals'; expr: SQL }
   | { kind: 'enum'; expr: SQL; values: readonly string[] }
   | { kind: 'owner'; expr: SQL }
   | { kind: 'ids'; build: (ids: number[]) => SQL }
@@ -118,6 +120,12 @@ export function compileFilters(query: Record<string, unknown>, opts: FilterOptio
       case 'text':
         out.push(sql`${col.expr} ilike ${likeContains(v)}`);
         break;
+      case 'equals': {
+        const values = list(v);
+        if (!values.length) throw invalid(param, 'give one or more values', 'invalid_value');
+        out.push(sql`${col.expr} in (${sql.join(values.map((x) => sql`${x}`), sql`, `)})`);
+        break;
+      }
       case 'enum': {
         const values = list(v);
         const bad = values.find((x) => !col.values.includes(x));

@@ -8,7 +8,7 @@ import { contacts, customerContacts, customers, followUps, tasks } from '../db/s
 import { diff, recordAudit } from '../platform/audit.js';
 import type { Ctx } from '../platform/context.js';
 import { invalid, notFound, versionConflict } from '../platform/errors.js';
-import { cursorValue, encodeCursor, keyset, parseSort } from '../platform/pagination.js';
+import { countRows, cursorValue, encodeCursor, keyset, parseSort } from '../platform/pagination.js';
 import { auditFields, iso, isoNN, updateVersioned } from '../platform/versioned.js';
 import { liveVisibleCustomer } from '../customers/customer-scope.js';
 import { assertCustomerVisible } from '../customers/customers.service.js';
@@ -82,7 +82,7 @@ export async function listFollowUps(
   ctx: Ctx,
   query: Record<string, unknown> & { q?: string | undefined; sort?: string | undefined; limit: number; cursor?: string | undefined },
   timeZone: string,
-): Promise<{ data: FollowUp[]; nextCursor: string | null; total: number }> {
+): Promise<{ data: FollowUp[]; nextCursor: string | null; total: number; totalApproximate?: boolean }> {
   const conds = [sql`${followUps.deletedAt} is null`, liveVisibleCustomer(ctx.actor), ...compileFilters(query, { columns: filterColumns, actorId: ctx.actor.id, timeZone })];
   if (query.q) conds.push(sql`(${followUps.summary} ilike ${`%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} or ${followUps.outcome} ilike ${`%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`})`);
   const where = sql.join(conds, sql` and `);
@@ -92,11 +92,11 @@ export async function listFollowUps(
     .where(sql`${where} and ${page.where}`)
     .orderBy(page.orderBy)
     .limit(query.limit + 1)) as unknown as Array<ViewRow & { sortValue: string | null }>;
-  const [count] = await database.rows<{ total: number }>(sql`select count(*)::int as total from follow_ups join customers on customers.id = follow_ups.customer_id where ${where}`);
+  const count = await countRows(database, sql`follow_ups join customers on customers.id = follow_ups.customer_id where ${where}`);
   const more = rows.length > query.limit;
   const data = rows.slice(0, query.limit);
   const last = data[data.length - 1];
-  return { data: data.map(toFollowUp), total: Number(count?.total ?? 0), nextCursor: more && last ? encodeCursor(cursorValue(last.sortValue), last.id) : null };
+  return { data: data.map(toFollowUp), total: count.total, totalApproximate: count.approximate, nextCursor: more && last ? encodeCursor(cursorValue(last.sortValue), last.id) : null };
 }
 
 async function checkContact(tx: DbOrTx, customerId: number, contactId: number | null | undefined) {

@@ -11,11 +11,16 @@ export interface JobDefinition {
   /** Local time (HH:MM) at which it runs each day, from the configuration. */
   dailyAt: (config: { poolReturnAt: string }) => string;
   /** Does the work; must be idempotent. Returns counts for job_runs and the command line. */
-  run: (database: Database) => Promise<Record<string, unknown>>;
+  run: (database: Database, options: JobOptions) => Promise<Record<string, unknown>>;
+}
+
+export interface JobOptions {
+  /** The moment the job judges its rules at; now unless an admin runs it ahead. */
+  asOf?: Date;
 }
 
 export const jobs: Record<string, JobDefinition> = {
-  'pool-return': { name: 'pool-return', lockKey: 7_361_301, dailyAt: (c) => c.poolReturnAt, run: returnNeglectedCustomers },
+  'pool-return': { name: 'pool-return', lockKey: 7_361_301, dailyAt: (c) => c.poolReturnAt, run: (db, o) => returnNeglectedCustomers(db, o) },
 };
 
 export type JobOutcome =
@@ -23,12 +28,12 @@ export type JobOutcome =
   | { status: 'skipped'; runId: number }
   | { status: 'failed'; runId: number; error: string };
 
-export async function runJob(database: Database, job: JobDefinition): Promise<JobOutcome> {
+export async function runJob(database: Database, job: JobDefinition, options: JobOptions = {}): Promise<JobOutcome> {
   const locked = await database.withAdvisoryLock(job.lockKey, false, async (): Promise<JobOutcome> => {
     const [run] = await database.rows<{ id: number }>(sql`insert into job_runs (job, status) values (${job.name}, 'running') returning id`);
     const runId = Number(run!.id);
     try {
-      const result = await job.run(database);
+      const result = await job.run(database, options);
       await database.db.execute(sql`update job_runs set status = 'succeeded', finished_at = now(), result = ${JSON.stringify(result)}::jsonb where id = ${runId}`);
       return { status: 'succeeded', runId, result };
     } catch (e) {

@@ -2,20 +2,29 @@
 // same as page 1. Sort keys are `field` or `-field`, mapped per resource to SQL expressions.
 import { sql, type SQL } from 'drizzle-orm';
 import { invalid } from './errors.js';
+import type { Database } from '../db/client.js';
 
 export interface SortSpec {
   expr: SQL;
   desc: boolean;
-  /** How the sort value is compared in the cursor; timestamps travel as ISO strings. */
+  /** How the sort value is compared in the cursor; timestamps travel as text with microseconds. */
   kind: 'text' | 'number' | 'timestamp';
+  /** The column never holds null: the cursor condition can then be a plain row comparison. */
+  notNull: boolean;
 }
 
-export function parseSort(sort: string | undefined, columns: Record<string, { expr: SQL; kind: SortSpec['kind'] }>, fallback: string): SortSpec {
+export interface SortColumn {
+  expr: SQL;
+  kind: SortSpec['kind'];
+  notNull?: boolean;
+}
+
+export function parseSort(sort: string | undefined, columns: Record<string, SortColumn>, fallback: string): SortSpec {
   const key = sort ?? fallback;
   const desc = key.startsWith('-');
   const col = columns[desc ? key.slice(1) : key];
   if (!col) throw invalid('sort', `cannot sort by ${key}`);
-  return { expr: col.expr, kind: col.kind, desc };
+  return { expr: col.expr, kind: col.kind, desc, notNull: col.notNull ?? false };
 }
 
 type CursorValue = string | number | null;
@@ -49,21 +58,28 @@ function typed(value: CursorValue, kind: SortSpec['kind']): SQL {
 }
 
 /**
- * The WHERE fragment for rows after the cursor and the ORDER BY that goes with it. Nulls sort
- * last in both directions, so the sort expression is compared through coalesce-free tuple logic.
+ * The WHERE fragment for rows after the cursor, the ORDER BY that goes with it, and the
+ * expression to select as the row's cursor value. Nulls sort as PostgreSQL sorts them by default
+ * (last ascending, first descending), so one ascending (column, id) index serves both directions,
+ * and a non-null column pages with a row comparison the index can seek to.
  */
-export function keyset(spec: SortSpec, idExpr: SQL, cursor: string | undefined): { where: SQL; orderBy: SQL } {
+export function keyset(spec: SortSpec, idExpr: SQL, cursor: string | undefined): { where: SQL; orderBy: SQL; sortValue: SQL } {
   const dir = spec.desc ? sql`desc` : sql`asc`;
-  const orderBy = sql`${spec.expr} ${dir} nulls last, ${idExpr} ${dir}`;
-  if (!cursor) return { where: sql`true`, orderBy };
+  const orderBy = sql`${spec.expr} ${dir}, ${idExpr} ${dir}`;
+  // text keeps a timestamp's microseconds, which a JavaScript Date would round away
+  const sortValue = sql`(${spec.expr})::text`;
+  if (!cursor) return { where: sql`true`, orderBy, sortValue };
   const [value, id] = decodeCursor(cursor);
-  const v = typed(value, spec.kind);
   const cmp = spec.desc ? sql`<` : sql`>`;
-  const where =
-    value === null
-      ? sql`(${spec.expr} is null and ${idExpr} ${cmp} ${id})`
-      : sql`((${spec.expr}) ${cmp} ${v} or ((${spec.expr}) = ${v} and ${idExpr} ${cmp} ${id}) or ${spec.expr} is null)`;
-  return { where, orderBy };
+  let where: SQL;
+  if (value === null) {
+    // inside the nulls: ascending they come last, descending first (then every non-null follows)
+    where = spec.desc ? sql`((${spec.expr} is null and ${idExpr} < ${id}) or ${spec.expr} is not null)` : sql`(${spec.expr} is null and ${idExpr} > ${id})`;
+  } else {
+    const after = sql`(${spec.expr}, ${idExpr}) ${cmp} (${typed(value, spec.kind)}, ${id}::bigint)`;
+    where = spec.desc || spec.notNull ? after : sql`(${after} or ${spec.expr} is null)`;
+  }
+  return { where, orderBy, sortValue };
 }
 
 export function cursorValue(value: unknown): CursorValue {
@@ -71,4 +87,19 @@ export function cursorValue(value: unknown): CursorValue {
   if (value instanceof Date) return value.toISOString();
   if (typeof value === 'number' || typeof value === 'string') return value;
   return String(value);
+}
+
+/**
+ * How many rows match, counted exactly up to `cap`; past it, the planner's estimate (marked
+ * approximate), so that the first page of a million-row list does not count a million rows.
+ */
+export async function countRows(database: { rows: Database['rows'] }, from: SQL, cap = 10_000): Promise<{ total: number; approximate: boolean }> {
+  const [exact] = await database.rows<{ n: number }>(sql`select count(*)::int as n from (select 1 from ${from} limit ${cap + 1}) s`);
+  const n = Number(exact?.n ?? 0);
+  if (n <= cap) return { total: n, approximate: false };
+  const plan = await database.rows<{ 'QUERY PLAN': unknown }>(sql`explain (format json) select 1 from ${from}`);
+  const doc = plan[0]?.['QUERY PLAN'];
+  const parsed = (typeof doc === 'string' ? JSON.parse(doc) : doc) as Array<{ Plan?: { 'Plan Rows'?: number } }>;
+  const estimate = Math.round(parsed[0]?.Plan?.['Plan Rows'] ?? n);
+  return { total: Math.max(estimate, n), approximate: true };
 }

@@ -7,7 +7,7 @@ import { poolRules } from '../db/schema.js';
 import { diff, recordAudit } from '../platform/audit.js';
 import type { Ctx } from '../platform/context.js';
 import { notFound } from '../platform/errors.js';
-import { cursorValue, encodeCursor, keyset, parseSort } from '../platform/pagination.js';
+import { encodeCursor, keyset, parseSort } from '../platform/pagination.js';
 import { auditFields, updateVersioned } from '../platform/versioned.js';
 
 type RuleRow = typeof poolRules.$inferSelect;
@@ -44,13 +44,12 @@ export async function listPoolRules(
   const where = sql.join(filters, sql` and `);
   const spec = parseSort(query.sort, sortColumns, 'createdAt');
   const page = keyset(spec, sql`${poolRules.id}`, query.cursor);
-  const rows = await database.db.select().from(poolRules).where(sql`${where} and ${page.where}`).orderBy(page.orderBy).limit(query.limit + 1);
+  const rows = await database.db.select({ rule: poolRules, sortValue: sql<string | null>`${page.sortValue}` }).from(poolRules).where(sql`${where} and ${page.where}`).orderBy(page.orderBy).limit(query.limit + 1);
   const [count] = await database.rows<{ total: number }>(sql`select count(*)::int as total from pool_rules where ${where}`);
   const more = rows.length > query.limit;
   const kept = rows.slice(0, query.limit);
   const last = kept[kept.length - 1];
-  const sortKey = (query.sort ?? 'createdAt').replace(/^-/, '') as keyof typeof sortColumns;
-  return { data: kept.map(toPoolRule), total: count?.total ?? 0, nextCursor: more && last ? encodeCursor(cursorValue(last[sortKey]), last.id) : null };
+  return { data: kept.map((r) => toPoolRule(r.rule)), total: count?.total ?? 0, nextCursor: more && last ? encodeCursor(last.sortValue, last.rule.id) : null };
 }
 
 export type PoolRuleInput = Pick<RuleRow, 'name' | 'kind' | 'days' | 'warnDays' | 'exempt' | 'active'>;

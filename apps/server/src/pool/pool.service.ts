@@ -10,7 +10,7 @@ import type { Ctx } from '../platform/context.js';
 import { ownedBy } from '../platform/data-scope.js';
 import { AppError, conflict, forbidden, msg, notFound } from '../platform/errors.js';
 import { maskEmail, maskPhone } from '../platform/masking.js';
-import { cursorValue, encodeCursor, keyset, parseSort } from '../platform/pagination.js';
+import { countRows, encodeCursor, keyset, parseSort } from '../platform/pagination.js';
 import { iso, isoNN } from '../platform/versioned.js';
 import { getPoolSettings } from './pool-settings.js';
 
@@ -77,7 +77,7 @@ export interface PoolListQuery {
 const likePattern = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** The pool is unowned by definition, so it needs no data-scope filter: owned rows never appear. */
-export async function listPool(database: Database, query: PoolListQuery): Promise<{ data: PoolCustomer[]; nextCursor: string | null; total: number }> {
+export async function listPool(database: Database, query: PoolListQuery): Promise<{ data: PoolCustomer[]; nextCursor: string | null; total: number; totalApproximate: boolean }> {
   const filters: SQL[] = [sql`${customers.ownerId} is null`, sql`${customers.deletedAt} is null`];
   if (query.q) filters.push(sql`${customers.searchText} like ${likePattern(query.q)}`);
   const eqFilters: Array<[keyof PoolListQuery, SQL]> = [
@@ -96,20 +96,20 @@ export async function listPool(database: Database, query: PoolListQuery): Promis
   const spec = parseSort(query.sort, sortColumns, '-poolSince');
   const page = keyset(spec, sql`${customers.id}`, query.cursor);
   const rows = await database.db
-    .select(poolColumns)
+    .select({ ...poolColumns, sortValue: sql<string | null>`${page.sortValue}` })
     .from(customers)
     .where(sql`${where} and ${page.where}`)
     .orderBy(page.orderBy)
     .limit(query.limit + 1);
-  const [count] = await database.rows<{ total: number }>(sql`select count(*)::int as total from customers where ${where}`);
+  const count = await countRows(database, sql`customers where ${where}`);
   const more = rows.length > query.limit;
   const kept = rows.slice(0, query.limit);
   const last = kept[kept.length - 1];
-  const sortKey = (query.sort ?? '-poolSince').replace(/^-/, '') as keyof typeof sortColumns;
   return {
     data: kept.map(toPoolCustomer),
-    total: count?.total ?? 0,
-    nextCursor: more && last ? encodeCursor(cursorValue(last[sortKey]), last.id) : null,
+    total: count.total,
+    totalApproximate: count.approximate,
+    nextCursor: more && last ? encodeCursor(last.sortValue, last.id) : null,
   };
 }
 

@@ -51,7 +51,7 @@ async function count(db: DbOrTx, query: SQL): Promise<number> {
   return Number(result.rows[0]?.n ?? 0);
 }
 
-async function warnOwners(tx: DbOrTx, rule: RuleRow): Promise<{ warned: number; closed: number }> {
+async function warnOwners(tx: DbOrTx, rule: RuleRow, asOf: Date): Promise<{ warned: number; closed: number }> {
   const d = deadline(rule);
   const scope = notExempt(rule);
   const keyPrefix = `pool_warning:${rule.id}:`;
@@ -78,21 +78,21 @@ async function warnOwners(tx: DbOrTx, rule: RuleRow): Promise<{ warned: number; 
              ${keyPrefix} || c.id || ':' || to_char(${d.at} at time zone 'UTC', 'YYYYMMDD'), 'high'
       from customers c
       where ${scope} and ${d.applies}
-        and now() >= ${d.at} - ${rule.warnDays}::int * interval '1 day' and now() < ${d.at}
+        and ${asOf}::timestamptz >= ${d.at} - ${rule.warnDays}::int * interval '1 day' and ${asOf}::timestamptz < ${d.at}
       on conflict (source_key) where source_key is not null and deleted_at is null do nothing
       returning id) select count(*)::int as n from warned`,
   );
   return { warned, closed };
 }
 
-async function returnCustomers(tx: DbOrTx, rule: RuleRow): Promise<number> {
+async function returnCustomers(tx: DbOrTx, rule: RuleRow, asOf: Date): Promise<number> {
   const d = deadline(rule);
   const data = sql`jsonb_build_object('ruleId', ${rule.id}::bigint, 'ruleName', ${rule.name}::text, 'ruleKind', ${rule.kind}::text, 'days', ${daysExpr(rule)})`;
   return count(
     tx,
     sql`with due as (
       select c.id, c.owner_id, ${data} as data from customers c
-      where ${notExempt(rule)} and ${d.applies} and now() >= ${d.at}
+      where ${notExempt(rule)} and ${d.applies} and ${asOf}::timestamptz >= ${d.at}
       for update of c skip locked
     ), returned as (
       update customers c set previous_owner_id = due.owner_id, owner_id = null, owner_since = null, pool_since = now(),
@@ -114,14 +114,18 @@ async function returnCustomers(tx: DbOrTx, rule: RuleRow): Promise<number> {
   );
 }
 
-/** Applies every active rule once: warnings first, then returns. Safe to run any number of times. */
-export async function returnNeglectedCustomers(database: Database): Promise<PoolReturnResult> {
+/**
+ * Applies every active rule once: warnings first, then returns. Safe to run any number of times.
+ * `asOf` is the moment the rules are judged at (now, unless an admin checks the rules ahead).
+ */
+export async function returnNeglectedCustomers(database: Database, options: { asOf?: Date } = {}): Promise<PoolReturnResult> {
+  const asOf = options.asOf ?? new Date();
   const rules = await database.db.select().from(poolRules).where(and(eq(poolRules.active, true), isNull(poolRules.deletedAt))).orderBy(asc(poolRules.id));
   const result: PoolReturnResult = { rules: rules.length, returned: 0, warned: 0, warningsClosed: 0, byRule: [] };
   for (const rule of rules) {
     const { warned, closed, returned } = await database.db.transaction(async (tx) => {
-      const w = await warnOwners(tx, rule);
-      return { ...w, returned: await returnCustomers(tx, rule) };
+      const w = await warnOwners(tx, rule, asOf);
+      return { ...w, returned: await returnCustomers(tx, rule, asOf) };
     });
     result.returned += returned;
     result.warned += warned;

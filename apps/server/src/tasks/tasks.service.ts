@@ -8,7 +8,7 @@ import { diff, recordAudit } from '../platform/audit.js';
 import type { Ctx } from '../platform/context.js';
 import { ownedBy } from '../platform/data-scope.js';
 import { AppError, invalid, msg, notFound } from '../platform/errors.js';
-import { cursorValue, encodeCursor, keyset, parseSort } from '../platform/pagination.js';
+import { encodeCursor, keyset, parseSort } from '../platform/pagination.js';
 import { auditFields, iso, isoNN, updateVersioned } from '../platform/versioned.js';
 
 type TaskRow = typeof tasks.$inferSelect;
@@ -88,7 +88,11 @@ export async function listTasks(database: Database, ctx: Ctx, query: TaskListQue
   const where = sql.join(filters, sql` and `);
   const spec = parseSort(query.sort, sortColumns, 'dueAt');
   const page = keyset(spec, sql`${tasks.id}`, query.cursor);
-  const rows = await baseQuery(database.db)
+  const rows = await database.db
+    .select({ ...selectTask, sortValue: sql<string | null>`${page.sortValue}` })
+    .from(tasks)
+    .leftJoin(customers, eq(customers.id, tasks.customerId))
+    .leftJoin(users, eq(users.id, tasks.assigneeId))
     .where(sql`${where} and ${page.where}`)
     .orderBy(page.orderBy)
     .limit(query.limit + 1);
@@ -96,8 +100,7 @@ export async function listTasks(database: Database, ctx: Ctx, query: TaskListQue
   const more = rows.length > query.limit;
   const kept = rows.slice(0, query.limit);
   const last = kept[kept.length - 1];
-  const sortKey = (query.sort ?? 'dueAt').replace(/^-/, '') as keyof typeof sortColumns;
-  return { data: kept.map(toTask), total: count?.total ?? 0, nextCursor: more && last ? encodeCursor(cursorValue(last.task[sortKey]), last.task.id) : null };
+  return { data: kept.map(toTask), total: count?.total ?? 0, nextCursor: more && last ? encodeCursor(last.sortValue, last.task.id) : null };
 }
 
 async function checkAssignee(db: DbOrTx, ctx: Ctx, userId: number): Promise<void> {

@@ -7,7 +7,7 @@ import { hashPassword } from '../auth/password.js';
 import { diff, recordAudit } from '../platform/audit.js';
 import type { Ctx } from '../platform/context.js';
 import { conflict, invalid, msg, notFound } from '../platform/errors.js';
-import { cursorValue, encodeCursor, keyset, parseSort } from '../platform/pagination.js';
+import { encodeCursor, keyset, parseSort } from '../platform/pagination.js';
 import { auditFields, iso, updateVersioned } from '../platform/versioned.js';
 
 type UserRow = typeof users.$inferSelect;
@@ -55,9 +55,9 @@ async function findUser(db: DbOrTx, id: number): Promise<User> {
 export const getUser = (database: Database, id: number) => findUser(database.db, id);
 
 const sortColumns = {
-  name: { expr: sql`${users.name}`, kind: 'text' as const },
-  email: { expr: sql`${users.email}`, kind: 'text' as const },
-  createdAt: { expr: sql`${users.createdAt}`, kind: 'timestamp' as const },
+  name: { expr: sql`${users.name}`, kind: 'text' as const, notNull: true },
+  email: { expr: sql`${users.email}`, kind: 'text' as const, notNull: true },
+  createdAt: { expr: sql`${users.createdAt}`, kind: 'timestamp' as const, notNull: true },
   lastLoginAt: { expr: sql`${users.lastLoginAt}`, kind: 'timestamp' as const },
 };
 
@@ -77,7 +77,7 @@ export async function listUsers(
   const spec = parseSort(query.sort, sortColumns, 'name');
   const page = keyset(spec, sql`${users.id}`, query.cursor);
   const rows = await database.db
-    .select(selectUser)
+    .select({ ...selectUser, sortValue: sql<string | null>`${page.sortValue}` })
     .from(users)
     .innerJoin(roles, eq(roles.id, users.roleId))
     .leftJoin(departments, eq(departments.id, users.departmentId))
@@ -87,10 +87,9 @@ export async function listUsers(
   const [count] = await database.rows<{ total: number }>(sql`select count(*)::int as total from users where ${where}`);
   const total = count?.total ?? 0;
   const more = rows.length > query.limit;
-  const data = rows.slice(0, query.limit).map((r) => toUser(r as UserListRow));
-  const last = data[data.length - 1];
-  const sortKey = (query.sort ?? 'name').replace(/^-/, '') as keyof typeof sortColumns;
-  return { data, total, nextCursor: more && last ? encodeCursor(cursorValue(last[sortKey]), last.id) : null };
+  const kept = rows.slice(0, query.limit);
+  const last = kept[kept.length - 1];
+  return { data: kept.map((r) => toUser(r as UserListRow)), total, nextCursor: more && last ? encodeCursor(last.sortValue, last.id) : null };
 }
 
 async function checkRefs(tx: DbOrTx, input: { roleId?: number | undefined; departmentId?: number | null | undefined; managerId?: number | null | undefined }, selfId?: number) {

@@ -134,4 +134,5 @@ export interface Page<T> {
   data: T[];
   nextCursor: string | null;
   total: number;
+  totalApproximate?: boolean;
 }

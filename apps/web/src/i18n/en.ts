@@ -29,6 +29,7 @@ export const en: Messages = {
     previous: 'Previous',
     next: 'Next',
     total: '{{count}} in total',
+    totalApproximate: 'about {{count}} in total',
     page: 'Page {{page}}',
     pageSize: '{{size}} / page',
     active: 'Active',

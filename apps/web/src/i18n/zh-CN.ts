@@ -45,6 +45,7 @@ export const zhCN = {
     previous: '上一页',
     next: '下一页',
     total: '共 {{count}} 条',
+    totalApproximate: '约 {{count}} 条',
     page: '第 {{page}} 页',
     pageSize: '{{size}} 条/页',
     active: '启用',

@@ -4,6 +4,8 @@ import { useTranslation } from 'react-i18next';
 
 interface Props {
   total: number;
+  /** The server estimated the total (very large lists). */
+  totalApproximate?: boolean;
   page: number;
   pageSize: number;
   hasPrevious: boolean;
@@ -19,7 +21,7 @@ export function CursorPager(p: Props) {
   return (
     <Flex justify="space-between" align="center" gap={12} wrap style={{ marginTop: 16 }}>
       <Typography.Text type="secondary">
-        {t('common.total', { count: p.total })} · {t('common.page', { page: `${p.page} / ${pages}` })}
+        {p.totalApproximate ? t('common.totalApproximate', { count: p.total }) : t('common.total', { count: p.total })} · {t('common.page', { page: `${p.page} / ${p.totalApproximate ? `~${pages}` : pages}` })}
       </Typography.Text>
       <Flex gap={8} align="center">
         {p.onPageSizeChange ? (

@@ -30,6 +30,7 @@ export function useCursorList<T>(resource: string, params: Params, pageSize: num
     query,
     rows: query.data?.data ?? [],
     total: query.data?.total ?? 0,
+    totalApproximate: query.data?.totalApproximate ?? false,
     page: current.page + 1,
     pageSize,
     hasPrevious: current.page > 0,

@@ -93,7 +93,7 @@ export default function ContactList() {
           scroll={{ x: 'max-content' }}
           data-testid="contacts-table"
         />
-        <CursorPager total={list.total} page={list.page} pageSize={list.pageSize} hasPrevious={list.hasPrevious} hasNext={list.hasNext} onPrevious={list.previous} onNext={list.next} onPageSizeChange={setPageSize} />
+        <CursorPager total={list.total} totalApproximate={list.totalApproximate} page={list.page} pageSize={list.pageSize} hasPrevious={list.hasPrevious} hasNext={list.hasNext} onPrevious={list.previous} onNext={list.next} onPageSizeChange={setPageSize} />
       </div>
       <ContactForm open={creating} contact={null} onClose={() => setCreating(false)} />
     </>

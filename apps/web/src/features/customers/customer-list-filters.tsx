@@ -20,7 +20,9 @@ export function parseKey(key: string): { field: string; bound?: 'gte' | 'lte' } 
 }
 
 const multiEnums = ['kind', 'relationshipType', 'loyalty', 'valueBehavior', 'relationshipStrategy', 'gender'] as const;
-const textFilters = ['mobile', 'email', 'province', 'city', 'industry', 'source'] as const;
+const textFilters = ['mobile', 'email', 'industry', 'source'] as const;
+// regions are matched exactly (one of the values typed), which an index serves at any size
+const regionFilters = ['province', 'city'] as const;
 const dateRanges = ['createdAt', 'lastFollowUpAt', 'nextFollowUpAt', 'foundedOn'] as const;
 const numberRanges = ['registeredCapital', 'annualRevenue'] as const;
 
@@ -127,6 +129,23 @@ export function FilterDrawer({ open, value, customFields, onApply, onClose }: { 
             <Col {...half} key={f}>
               <Form.Item label={t(`customerField.${f}`)}>
                 <Input allowClear value={draft[fkey(f)] ?? ''} onChange={(e) => setDraft(set(draft, fkey(f), e.target.value))} placeholder={t('filters.contains')} />
+              </Form.Item>
+            </Col>
+          ))}
+          {regionFilters.map((f) => (
+            <Col {...half} key={f}>
+              <Form.Item label={t(`customerField.${f}`)}>
+                <Select<string[]>
+                  mode="tags"
+                  allowClear
+                  open={false}
+                  suffixIcon={null}
+                  tokenSeparators={[',', '，', ' ']}
+                  style={{ width: '100%' }}
+                  value={draft[fkey(f)]?.split(',') ?? []}
+                  onChange={(v) => setDraft(set(draft, fkey(f), v.join(',')))}
+                  placeholder={t('common.all')}
+                />
               </Form.Item>
             </Col>
           ))}

@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN, createTestContext, type Session, type TestContext } from '../test/test-app.js';
+
+let t: TestContext;
+let admin: Session;
+beforeAll(async () => {
+  t = await createTestContext();
+  admin = await t.login(ADMIN.email, ADMIN.password);
+});
+afterAll(() => t.close());
+
+describe('jobs', () => {
+  it('an admin runs the pool-return job now, judged as of a later moment, and sees the run', async () => {
+    const rep = await t.userWithRole('sales');
+    const rule = await t.request(admin, { method: 'POST', url: '/api/v1/pool-rules', payload: { name: '一天未跟进', kind: 'no_follow_up', days: { default: 1 }, warnDays: 0 } });
+    expect(rule.statusCode).toBe(201);
+    const c = await t.request(admin, { method: 'POST', url: '/api/v1/customers', payload: { kind: 'individual', relationshipType: 'consumer', name: '被冷落的客户', ownerId: rep.userId } });
+    expect(c.statusCode).toBe(201);
+
+    const now = await t.request(admin, { method: 'POST', url: '/api/v1/jobs/pool-return/run', payload: {} });
+    expect(now.json()).toMatchObject({ status: 'succeeded', result: { returned: 0 } });
+    const later = new Date(Date.now() + 2 * 86_400_000).toISOString();
+    const run = await t.request(admin, { method: 'POST', url: '/api/v1/jobs/pool-return/run', payload: { asOf: later } });
+    expect(run.json()).toMatchObject({ status: 'succeeded', result: { returned: 1 } });
+    const pool = (await t.request(rep, { method: 'GET', url: '/api/v1/pool' })).json();
+    expect(pool.data.map((p: { name: string }) => p.name)).toContain('被冷落的客户');
+
+    const list = (await t.request(admin, { method: 'GET', url: '/api/v1/jobs' })).json();
+    expect(list.data[0].name).toBe('pool-return');
+    expect(list.data[0].runs.map((r: { status: string }) => r.status)).toEqual(['succeeded', 'succeeded']);
+  });
+
+  it('is for admins only, and an unknown job is 404', async () => {
+    const rep = await t.userWithRole('sales');
+    expect((await t.request(rep, { method: 'POST', url: '/api/v1/jobs/pool-return/run', payload: {} })).statusCode).toBe(403);
+    expect((await t.request(admin, { method: 'POST', url: '/api/v1/jobs/nope/run', payload: {} })).statusCode).toBe(404);
+    expect((await t.request(admin, { method: 'POST', url: '/api/v1/jobs/pool-return/run', payload: { asOf: 'tomorrow' } })).statusCode).toBe(400);
+  });
+});
