@@ -285,7 +285,7 @@ export async function loadDemo(database: Database, opts: DemoOptions = {}): Prom
     }
     for (const rule of defaultPoolRules) await insertPoolRule(tx, null, rule);
     const tagIds: number[] = [];
-    for (const [name, color] of [['重点跟进', 'red'], ['老客户转介绍', 'green'], ['展会线索', 'blue'], ['价格敏感', 'orange']] as const) {
+    for (const [name, color] of [['重点跟进', '#f5222d'], ['老客户转介绍', '#52c41a'], ['展会线索', '#1677ff'], ['价格敏感', '#fa8c16']] as const) {
       const res = (await tx.execute(sql`insert into tags (name, color) values (${name}, ${color}) returning id`)) as unknown as { rows: Array<{ id: number }> };
       tagIds.push(Number(res.rows[0]!.id));
     }
