@@ -170,6 +170,28 @@ describe('customer 360', () => {
     await context.close();
   });
 
+  test('a stale edit shows what changed and re-applies the user’s change on top', async () => {
+    const c = await root.request<{ id: number; version: number }>('POST', '/customers', { kind: 'organization', relationshipType: 'business', name: '温州瓯江阀门有限公司', industry: '阀门', ownerId: null });
+    const { context, page } = await newPage(browser, { locale: 'zh-CN' });
+    await login(page, admin.email, admin.password);
+    await page.goto(`/customers/${c.id}`);
+    await page.getByTestId('edit-customer').click();
+    await page.getByTestId('customer-form-name').fill('温州瓯江阀门集团有限公司');
+    // meanwhile a colleague changes the industry
+    await root.request('PATCH', `/customers/${c.id}`, { industry: '通用设备', version: c.version });
+    await page.getByTestId('customer-form-submit').click();
+    const table = page.getByTestId('conflict-table');
+    await table.waitFor();
+    expect(await table.textContent()).toContain('通用设备');
+    expect(await table.textContent()).toContain('温州瓯江阀门集团有限公司');
+    await page.getByTestId('conflict-reapply').click();
+    await page.getByTestId('customer-form-submit').click();
+    await expect.poll(() => page.getByTestId('customer-name').textContent()).toBe('温州瓯江阀门集团有限公司');
+    const saved = await root.request<{ name: string; industry: string }>('GET', `/customers/${c.id}`);
+    expect(saved).toMatchObject({ name: '温州瓯江阀门集团有限公司', industry: '通用设备' });
+    await context.close();
+  });
+
   test('a hostile customer name is shown as text', async () => {
     const { context, page } = await newPage(browser, { locale: 'zh-CN' });
     const dialogs: string[] = [];
