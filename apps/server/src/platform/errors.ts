@@ -70,6 +70,21 @@ const messages: Record<Lang, Record<ErrorCode, string>> = {
 
 const zodLocales = { en: z.locales.en(), 'zh-CN': z.locales.zhCN() } as const;
 
+/** Chinese for the messages our own schemas (packages/contracts) attach to their rules. */
+const schemaMessagesZh: Record<string, string> = {
+  'a colour like #1677ff': '颜色格式应为 #1677ff',
+  'a web address starting with http:// or https://': '网址应以 http:// 或 https:// 开头',
+  'comma-separated ids': '应为以逗号分隔的编号',
+  'lowercase letters, digits and _ only, starting with a letter': '只能包含小写字母、数字和下划线，并以字母开头',
+  'lowercase letters, digits and _ only, starting with a letter, at most 40': '只能包含小写字母、数字和下划线，以字母开头，最多 40 个字符',
+  'must not contain control characters': '不能包含控制字符',
+  'not a mobile number: 11 digits starting 13–19, or +country code and number': '手机号格式不正确：应为 13–19 开头的 11 位数字，或 +国家代码加号码',
+  'not a phone number': '电话号码格式不正确',
+  'not a postal code': '邮政编码格式不正确',
+  'not a valid unified social credit code (18 characters, check digit per GB 32100-2015)': '统一社会信用代码无效（应为 18 位，校验位按 GB 32100-2015 计算）',
+  'not an email address': '邮箱地址格式不正确',
+};
+
 function zodDetails(err: FastifyError, lang: Lang): ErrorDetail[] {
   const issues = (err.validation ?? []) as unknown as Array<{
     keyword: string;
@@ -83,7 +98,8 @@ function zodDetails(err: FastifyError, lang: Lang): ErrorDetail[] {
     const localized = zodLocales[lang].localeError(issue);
     // Our own refinement messages ("not a phone number") are kept; Zod's defaults are localised.
     const custom = v.keyword === 'custom' || (v.keyword === 'invalid_format' && v.params.format === 'regex');
-    const message = custom && v.message ? v.message : typeof localized === 'string' ? localized : (localized?.message ?? v.message ?? 'invalid');
+    const own = custom && v.message ? (lang === 'zh-CN' ? (schemaMessagesZh[v.message] ?? v.message) : v.message) : undefined;
+    const message = own ?? (typeof localized === 'string' ? localized : (localized?.message ?? v.message ?? 'invalid'));
     const path = v.instancePath.replace(/^\//, '').replaceAll('/', '.');
     return { path: path === '' ? where : path, message, code: v.keyword };
   });

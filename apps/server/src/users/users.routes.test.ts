@@ -46,6 +46,13 @@ describe('users', () => {
     expect(unknownRole.json().error.details[0]).toMatchObject({ path: 'roleId', code: 'not_found' });
   });
 
+  it('gives field messages in the caller’s language, our own rules included', async () => {
+    const zh = await t.request(admin, { method: 'POST', url: '/api/v1/users', payload: newUser({ phone: 'call me' }), headers: { 'accept-language': 'zh-CN' } });
+    expect(zh.json().error.details).toEqual([expect.objectContaining({ path: 'phone', message: '电话号码格式不正确' })]);
+    const en = await t.request(admin, { method: 'POST', url: '/api/v1/users', payload: newUser({ phone: 'call me' }), headers: { 'accept-language': 'en' } });
+    expect(en.json().error.details).toEqual([expect.objectContaining({ path: 'phone', message: 'not a phone number' })]);
+  });
+
   it('refuses a stale edit with 409 and the current record', async () => {
     const u = (await t.request(admin, { method: 'POST', url: '/api/v1/users', payload: newUser() })).json();
     const first = await t.request(admin, { method: 'PATCH', url: `/api/v1/users/${u.id}`, payload: { name: '李娜', version: u.version } });
