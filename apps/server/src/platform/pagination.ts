@@ -93,7 +93,7 @@ export function cursorValue(value: unknown): CursorValue {
  * How many rows match, counted exactly up to `cap`; past it, the planner's estimate (marked
  * approximate), so that the first page of a million-row list does not count a million rows.
  */
-export async function countRows(database: { rows: Database['rows'] }, from: SQL, cap = 10_000): Promise<{ total: number; approximate: boolean }> {
+export async function countRows(database: { rows: Database['rows'] }, from: SQL, cap = 1_000): Promise<{ total: number; approximate: boolean }> {
   const [exact] = await database.rows<{ n: number }>(sql`select count(*)::int as n from (select 1 from ${from} limit ${cap + 1}) s`);
   const n = Number(exact?.n ?? 0);
   if (n <= cap) return { total: n, approximate: false };
