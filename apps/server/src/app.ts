@@ -31,6 +31,8 @@ import { recycleBinRoutes } from './recycle-bin/recycle-bin.routes.js';
 import { customerOwnershipRoutes, poolRoutes, poolRulesRoutes, poolSettingsRoutes } from './pool/pool.routes.js';
 import { homeRoutes, tasksRoutes } from './tasks/tasks.routes.js';
 import { jobsRoutes } from './jobs/jobs.routes.js';
+import { productsRoutes } from './products/products.routes.js';
+import { customerPurchaseRoutes, ordersRoutes } from './orders/orders.routes.js';
 import { installErrorHandler, sendRouteNotFound } from './platform/errors.js';
 
 export interface AppOptions {
@@ -150,6 +152,9 @@ export async function buildApp({ database, config }: AppOptions): Promise<Fastif
       await api.register(tasksRoutes, { prefix: '/tasks', database, config });
       await api.register(homeRoutes, { prefix: '/home', database, config });
       await api.register(jobsRoutes, { prefix: '/jobs', database });
+      await api.register(productsRoutes, { prefix: '/products', database });
+      await api.register(ordersRoutes, { prefix: '/orders', database, config, orderNumberPattern: config.orderNumberPattern });
+      await api.register(customerPurchaseRoutes, { prefix: '/customers', database });
     },
     { prefix: '/api/v1' },
   );

@@ -18,6 +18,8 @@ const schema = z.object({
   GUANXI_SECURE_COOKIES: z.enum(['true', 'false']).default('false'),
   GUANXI_WEB_DIST: z.string().optional(),
   /** The company's time zone: "today" for reminders, daily claim limits and job schedules. */
+  /** Pattern of new order numbers: {yyyy} {MM} {dd} {yyyyMMdd} and {seq:N} (a per-day counter of N digits). */
+  GUANXI_ORDER_NUMBER_PATTERN: z.string().min(1).max(60).regex(/\{seq(?::\d{1,2})?\}/, 'must contain {seq} or {seq:N}').optional(),
   GUANXI_TIME_ZONE: z.string().refine((tz) => Intl.supportedValuesOf('timeZone').includes(tz) || tz === 'UTC', 'unknown time zone').default('Asia/Shanghai'),
   /** Run scheduled jobs (pool returns) in this process. */
   GUANXI_JOBS: z.enum(['on', 'off']).default('on'),
@@ -38,6 +40,7 @@ export interface Config {
   secureCookies: boolean;
   webDist: string | undefined;
   timeZone: string;
+  orderNumberPattern: string | undefined;
   jobsEnabled: boolean;
   poolReturnAt: string;
 }
@@ -62,6 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: e.GUANXI_SECURE_COOKIES === 'true',
     webDist: e.GUANXI_WEB_DIST,
     timeZone: e.GUANXI_TIME_ZONE,
+    orderNumberPattern: e.GUANXI_ORDER_NUMBER_PATTERN,
     jobsEnabled: e.GUANXI_JOBS === 'on',
     poolReturnAt: e.GUANXI_POOL_RETURN_AT,
   };

@@ -305,11 +305,12 @@ export type CustomerListQuery = z.infer<typeof customerListQuery>;
 
 // ---- timeline ----
 
-export const timelineItemTypes = ['follow_up', 'change', 'ownership'] as const;
+export const timelineItemTypes = ['follow_up', 'change', 'ownership', 'order'] as const;
 /**
  * One thing that happened to a customer. `data` by type — follow_up: the follow-up record;
  * change: { action (create|update|delete|restore), changes: { field: { old, new } } };
- * ownership: { kind (claim|assign|release|pool_return|…), fromUserId, toUserId, … }.
+ * ownership: { kind (claim|assign|release|pool_return|…), fromUserId, toUserId, … };
+ * order: { id, number, status, action (= status), orderDate, total } — orders in the caller's scope only.
  */
 export const timelineItem = z.object({
   type: z.enum(timelineItemTypes),

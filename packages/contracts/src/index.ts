@@ -12,3 +12,5 @@ export * from './customers.js';
 export * from './contacts.js';
 export * from './follow-ups.js';
 export * from './saved-views.js';
+export * from './products.js';
+export * from './orders.js';

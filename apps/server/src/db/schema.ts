@@ -7,3 +7,5 @@ export * from '../follow-ups/follow-ups.table.js';
 export * from '../tasks/tasks.table.js';
 export * from '../saved-views/saved-views.table.js';
 export * from '../pool/pool.table.js';
+export * from '../products/products.table.js';
+export * from '../orders/orders.table.js';

@@ -6,12 +6,13 @@ import type { TimelineItem } from '@guanxi/contracts';
 import type { Actor } from '../auth/actor.js';
 import type { Database } from '../db/client.js';
 import type { Ctx } from '../platform/context.js';
+import { ownedBy } from '../platform/data-scope.js';
 import { invalid } from '../platform/errors.js';
 import { canSeePersonalData } from '../platform/masking.js';
 import { assertCustomerVisible } from '../customers/customers.service.js';
 import { maskPersonal, personalFields } from '../customers/customer-view.js';
 
-type Source = (customerId: number) => SQL;
+type Source = (customerId: number, actor: Actor) => SQL;
 
 const sources: Record<TimelineItem['type'], Source> = {
   follow_up: (id) => sql`
@@ -29,6 +30,11 @@ const sources: Record<TimelineItem['type'], Source> = {
     select 'ownership'::text, e.id, e.at, e.actor_id,
       coalesce(e.data, '{}'::jsonb) || jsonb_build_object('kind', e.kind, 'fromUserId', e.from_user_id, 'toUserId', e.to_user_id)
     from customer_events e where e.customer_id = ${id}`,
+  // orders are owned rows: only those in the caller's data scope appear
+  order: (id, actor) => sql`
+    select 'order'::text, o.id, o.created_at, o.created_by,
+      jsonb_build_object('id', o.id, 'number', o.number, 'status', o.status, 'action', o.status, 'orderDate', o.order_date, 'total', o.total::text)
+    from orders o where o.customer_id = ${id} and o.deleted_at is null and ${ownedBy(actor, sql`o.owner_id`)}`,
 };
 
 function decodeCursor(cursor: string): [string, string, number] {
@@ -60,7 +66,7 @@ export async function customerTimeline(
 ): Promise<{ data: TimelineItem[]; nextCursor: string | null }> {
   await assertCustomerVisible(database.db, ctx.actor, customerId);
   const chosen = query['filter[type]'] ? [sources[query['filter[type]']]] : Object.values(sources);
-  const union = sql.join(chosen.map((s) => s(customerId)), sql` union all `);
+  const union = sql.join(chosen.map((s) => s(customerId, ctx.actor)), sql` union all `);
   let after = sql`true`;
   if (query.cursor) {
     const [at, type, id] = decodeCursor(query.cursor);

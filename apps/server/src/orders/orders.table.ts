@@ -1,0 +1,66 @@
+// Orders and contracts (订单/合同) with their line items, and the per-period counters that number
+// them. Totals are computed by the database from the lines and stored on the order.
+import { sql } from 'drizzle-orm';
+import { bigint, date, index, integer, numeric, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { auditColumns, users } from '../db/schema-platform.js';
+import { customers } from '../customers/customers.table.js';
+import { products } from '../products/products.table.js';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const money = (name: string) => numeric(name, { precision: 14, scale: 2 });
+
+export const orders = pgTable(
+  'orders',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    number: text('number').notNull().unique('orders_number_key'),
+    customerId: bigint('customer_id', { mode: 'number' }).notNull().references(() => customers.id),
+    ownerId: bigint('owner_id', { mode: 'number' }).notNull().references(() => users.id),
+    orderDate: date('order_date').notNull(),
+    status: text('status', { enum: ['draft', 'confirmed', 'fulfilled', 'cancelled'] }).notNull().default('draft'),
+    subtotal: money('subtotal').notNull().default('0'),
+    discountAmount: money('discount_amount').notNull().default('0'),
+    total: money('total').notNull().default('0'),
+    cost: money('cost').notNull().default('0'),
+    grossMargin: money('gross_margin').notNull().default('0'),
+    notes: text('notes'),
+    confirmedAt: ts('confirmed_at'),
+    fulfilledAt: ts('fulfilled_at'),
+    cancelledAt: ts('cancelled_at'),
+    deletedAt: ts('deleted_at'),
+    deletedBy: bigint('deleted_by', { mode: 'number' }),
+    ...auditColumns(),
+  },
+  (t) => [
+    index('orders_owner_idx').on(t.ownerId, t.id).where(sql`deleted_at is null`),
+    index('orders_customer_idx').on(t.customerId, t.orderDate).where(sql`deleted_at is null`),
+    index('orders_date_idx').on(t.orderDate, t.id).where(sql`deleted_at is null`),
+    index('orders_updated_idx').on(t.updatedAt, t.id).where(sql`deleted_at is null`),
+  ],
+);
+
+/** Line amounts are filled by the database (see orders.service.ts) from quantity, price, rate and cost. */
+export const orderLines = pgTable(
+  'order_lines',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    orderId: bigint('order_id', { mode: 'number' }).notNull().references(() => orders.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    productId: bigint('product_id', { mode: 'number' }).notNull().references(() => products.id),
+    quantity: numeric('quantity', { precision: 14, scale: 3 }).notNull(),
+    unitPrice: money('unit_price').notNull(),
+    discountRate: numeric('discount_rate', { precision: 5, scale: 4 }).notNull().default('0'),
+    grossAmount: money('gross_amount').notNull(),
+    discountAmount: money('discount_amount').notNull(),
+    amount: money('amount').notNull(),
+    unitCost: money('unit_cost').notNull(),
+    cost: money('cost').notNull(),
+  },
+  (t) => [index('order_lines_order_idx').on(t.orderId, t.position), index('order_lines_product_idx').on(t.productId)],
+);
+
+/** The last sequence number given out per numbering period (the pattern rendered without its {seq}). */
+export const orderNumberCounters = pgTable('order_number_counters', {
+  scope: text('scope').primaryKey(),
+  lastValue: integer('last_value').notNull(),
+});
