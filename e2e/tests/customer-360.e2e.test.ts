@@ -192,6 +192,28 @@ describe('customer 360', () => {
     await context.close();
   });
 
+  test('a saved view is saved, opened and updated in place', async () => {
+    const { context, page } = await newPage(browser, { locale: 'zh-CN' });
+    await login(page, repA.email, repA.password);
+    await page.goto('/customers');
+    await page.getByTestId('save-view').click();
+    await page.getByTestId('view-name').fill('我的重点客户');
+    await page.getByRole('dialog').getByRole('button', { name: /保\s*存/ }).click();
+    await page.getByTestId('view-name').waitFor({ state: 'detached' });
+    // the new view is the current one: saving again updates it
+    await page.getByTestId('save-view').click();
+    expect(await page.getByTestId('view-name').inputValue()).toBe('我的重点客户');
+    expect(await page.getByTestId('view-save-as-new').isChecked()).toBe(false);
+    await page.getByTestId('view-name').fill('本月重点客户');
+    await page.getByRole('dialog').getByRole('button', { name: /保\s*存/ }).click();
+    await page.getByTestId('view-name').waitFor({ state: 'detached' });
+    const a = await apiLogin(repA.email, repA.password);
+    const views = await a.request<{ data: Array<{ name: string; version: number }> }>('GET', '/saved-views?filter[entity]=customer');
+    expect(views.data.map((v) => v.name)).toEqual(['本月重点客户']);
+    expect(views.data[0]!.version).toBe(2);
+    await context.close();
+  });
+
   test('a hostile customer name is shown as text', async () => {
     const { context, page } = await newPage(browser, { locale: 'zh-CN' });
     const dialogs: string[] = [];

@@ -507,6 +507,7 @@ export const en: Messages = {
     saveHelp: 'Saves the current filters, sort and columns so you can open them again in one click.',
     namePlaceholder: 'View name, e.g. VIPs to follow up this month',
     shareWithTeam: 'Share with everyone',
+    saveAsNew: 'Save as a new view (leave this one as it is)',
     savedToast: 'Saved view {{name}}',
     delete: 'Delete view',
     deleteConfirm: 'Delete the view “{{name}}”?',

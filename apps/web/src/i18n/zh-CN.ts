@@ -523,6 +523,7 @@ export const zhCN = {
     saveHelp: '保存当前的筛选条件、排序和显示列，下次一键打开。',
     namePlaceholder: '视图名称，例如：本月待跟进的贵宾客户',
     shareWithTeam: '共享给所有同事',
+    saveAsNew: '另存为新视图（保留当前视图不变）',
     savedToast: '已保存视图 {{name}}',
     delete: '删除视图',
     deleteConfirm: '确定删除视图“{{name}}”吗？',

@@ -5,6 +5,7 @@ import { App, Button, Checkbox, Col, DatePicker, Divider, Drawer, Flex, Form, Gr
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { ContactChannelFields } from '../../shared/ContactChannelFields';
 import dayjs, { type Dayjs } from 'dayjs';
 import { genders, type Contact, type Customer } from '@guanxi/contracts';
 import { api, type Page } from '../../api/client';
@@ -32,7 +33,6 @@ interface Values {
   customers?: LinkValue[];
 }
 
-const mobilePattern = /^(\+?86)?1[3-9]\d{9}$|^\+[1-9]\d{6,14}$/;
 const blank = (s: string | null | undefined) => (s?.trim() ? s.trim() : null);
 
 function CustomerPicker({ value, onChange, known }: { value?: number; onChange?: (v: number | undefined) => void; known: ReadonlyArray<{ id: number; name: string }> }) {
@@ -174,26 +174,7 @@ export function ContactForm({ open, contact, customer, onClose }: { open: boolea
               <Input maxLength={100} />
             </Form.Item>
           </Col>
-          <Col {...half}>
-            <Form.Item name="mobile" label={t('customerField.mobile')} rules={[{ validator: (_r, val: string | null | undefined) => (!val || mobilePattern.test(val.replace(/[\s-]/g, '')) ? Promise.resolve() : Promise.reject(new Error(t('validation.mobile')))) }]}>
-              <Input inputMode="tel" />
-            </Form.Item>
-          </Col>
-          <Col {...half}>
-            <Form.Item name="phone" label={t('customerField.phone')} rules={[{ pattern: /^\+?[0-9][0-9 ()-]{4,30}$/, message: t('validation.phone') }]}>
-              <Input inputMode="tel" />
-            </Form.Item>
-          </Col>
-          <Col {...half}>
-            <Form.Item name="email" label={t('customerField.email')} rules={[{ type: 'email', message: t('validation.email') }]}>
-              <Input inputMode="email" />
-            </Form.Item>
-          </Col>
-          <Col {...half}>
-            <Form.Item name="wechat" label={t('customerField.wechat')}>
-              <Input maxLength={100} />
-            </Form.Item>
-          </Col>
+          <ContactChannelFields testIdPrefix="contact-form" />
           <Col {...half}>
             <Form.Item name="gender" label={t('customerField.gender')}>
               <Select allowClear options={genders.map((g) => ({ value: g, label: t(`enums.gender.${g}`) }))} />

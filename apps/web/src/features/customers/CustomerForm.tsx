@@ -5,6 +5,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { App, Button, Col, DatePicker, Divider, Drawer, Flex, Form, Grid, Input, InputNumber, Modal, Radio, Row, Select, Table, Typography } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { ContactChannelFields } from '../../shared/ContactChannelFields';
 import { isValidCreditCode, type Customer } from '@guanxi/contracts';
 import { api, isApiError } from '../../api/client';
 import { useMutationErrors } from '../../shared/useMutationErrors';
@@ -15,8 +16,6 @@ import { customersKey, enumValues, useCustomFields, useTags } from './customers.
 import { changedKeys, isCustomer, pick, toBody, toFormValues, type CustomerBody, type CustomerFormValues } from './customer-form-values';
 import { useFieldText } from './customer-fields';
 
-const mobilePattern = /^(\+?86)?1[3-9]\d{9}$|^\+[1-9]\d{6,14}$/;
-const phonePattern = /^\+?[0-9][0-9 ()-]{4,30}$/;
 
 interface Conflict {
   current: Customer;
@@ -173,26 +172,7 @@ export function CustomerForm({ open, customer, onClose, onSaved }: { open: boole
 
         <Divider titlePlacement="start" plain>{t('customers.sectionContact')}</Divider>
         <Row gutter={16}>
-          <Col {...half}>
-            <Form.Item name="mobile" label={t('customerField.mobile')} rules={[{ validator: (_r, v: string | null | undefined) => (!v || mobilePattern.test(v.replace(/[\s-]/g, '')) ? Promise.resolve() : Promise.reject(new Error(t('validation.mobile')))) }]}>
-              <Input inputMode="tel" data-testid="customer-form-mobile" />
-            </Form.Item>
-          </Col>
-          <Col {...half}>
-            <Form.Item name="phone" label={t('customerField.phone')} rules={[{ pattern: phonePattern, message: t('validation.phone') }]}>
-              <Input inputMode="tel" placeholder="010-12345678" />
-            </Form.Item>
-          </Col>
-          <Col {...half}>
-            <Form.Item name="email" label={t('customerField.email')} rules={[{ type: 'email', message: t('validation.email') }]}>
-              <Input inputMode="email" />
-            </Form.Item>
-          </Col>
-          <Col {...half}>
-            <Form.Item name="wechat" label={t('customerField.wechat')}>
-              <Input maxLength={100} />
-            </Form.Item>
-          </Col>
+          <ContactChannelFields testIdPrefix="customer-form" />
           <Col xs={24} md={8}>
             <Form.Item name="province" label={t('customerField.province')}>
               <Input maxLength={50} />

@@ -64,6 +64,8 @@ export default function CustomerList() {
   const [saving, setSaving] = useState(false);
   const [viewName, setViewName] = useState('');
   const [viewShared, setViewShared] = useState(false);
+  /** With one of my views open, saving updates it unless the user asks for a new one. */
+  const [saveAsNew, setSaveAsNew] = useState(true);
   const [nameInput, setNameInput] = useState('');
   const customFields = useCustomFields('customer');
   const tags = useTags();
@@ -107,11 +109,14 @@ export default function CustomerList() {
   };
 
   const saveView = useMutation({
-    mutationFn: () =>
-      api<SavedView>('/saved-views', {
-        method: 'POST',
-        body: { entity: 'customer', name: viewName.trim(), shared: viewShared, definition: { filters, ...(sort ? { sort } : {}), columns } },
-      }),
+    mutationFn: () => {
+      const definition = { filters, ...(sort ? { sort } : {}), columns };
+      const mine = views.data?.find((v) => v.id === viewId && v.userId === me.id);
+      if (mine && !saveAsNew) {
+        return api<SavedView>(`/saved-views/${mine.id}`, { method: 'PATCH', body: { name: viewName.trim(), shared: viewShared, definition, version: mine.version } });
+      }
+      return api<SavedView>('/saved-views', { method: 'POST', body: { entity: 'customer', name: viewName.trim(), shared: viewShared, definition } });
+    },
     onSuccess: (v) => {
       void client.invalidateQueries({ queryKey: ['saved-views'] });
       setViewId(v.id);
@@ -309,8 +314,10 @@ export default function CustomerList() {
             <Button
               icon={<SaveOutlined />}
               onClick={() => {
-                setViewName('');
-                setViewShared(false);
+                const mine = currentView && currentView.userId === me.id ? currentView : undefined;
+                setViewName(mine?.name ?? '');
+                setViewShared(mine?.shared ?? false);
+                setSaveAsNew(!mine);
                 setSaving(true);
               }}
               data-testid="save-view"
@@ -481,6 +488,11 @@ export default function CustomerList() {
         {can('customers.assign') ? (
           <Checkbox checked={viewShared} onChange={(e) => setViewShared(e.target.checked)} style={{ marginTop: 12 }}>
             {t('savedViews.shareWithTeam')}
+          </Checkbox>
+        ) : null}
+        {currentView && currentView.userId === me.id ? (
+          <Checkbox checked={saveAsNew} onChange={(e) => setSaveAsNew(e.target.checked)} style={{ marginTop: 12 }} data-testid="view-save-as-new">
+            {t('savedViews.saveAsNew')}
           </Checkbox>
         ) : null}
       </Modal>
