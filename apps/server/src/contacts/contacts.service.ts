@@ -10,7 +10,7 @@ import { diff, recordAudit } from '../platform/audit.js';
 import type { Ctx } from '../platform/context.js';
 import { ownedBy } from '../platform/data-scope.js';
 import { invalid, notFound, versionConflict } from '../platform/errors.js';
-import { countRows, cursorValue, encodeCursor, keyset, parseSort } from '../platform/pagination.js';
+import { countRows, keyset, pageOf, parseSort } from '../platform/pagination.js';
 import { auditFields, updateVersioned } from '../platform/versioned.js';
 import { checkCustomValues, fieldDefinitions } from '../custom-fields/custom-fields.service.js';
 import { liveVisibleCustomer } from '../customers/customer-scope.js';
@@ -119,11 +119,9 @@ export async function listContacts(
     .orderBy(page.orderBy)
     .limit(query.limit + 1);
   const count = await countRows(database, sql`contacts where ${where}`);
-  const more = rows.length > query.limit;
-  const data = rows.slice(0, query.limit);
-  const links = await loadLinks(db, ctx.actor, data.map((r) => r.id));
-  const last = data[data.length - 1];
-  return { data: data.map((r) => toContact(ctx.actor, r, links)), total: count.total, totalApproximate: count.approximate, nextCursor: more && last ? encodeCursor(cursorValue(last.sortValue), last.id) : null };
+  const shown = pageOf(rows, query.limit, (r) => [r.sortValue, r.id]);
+  const links = await loadLinks(db, ctx.actor, shown.rows.map((r) => r.id));
+  return { data: shown.rows.map((r) => toContact(ctx.actor, r, links)), total: count.total, totalApproximate: count.approximate, nextCursor: shown.nextCursor };
 }
 
 export interface ContactInput {

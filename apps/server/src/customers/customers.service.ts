@@ -8,7 +8,7 @@ import { customerCollaborators, customers, customerTags, tags, users } from '../
 import { diff, recordAudit, type Changes } from '../platform/audit.js';
 import type { Ctx } from '../platform/context.js';
 import { forbidden, invalid, msg, notFound, versionConflict } from '../platform/errors.js';
-import { countRows, cursorValue, encodeCursor, keyset, parseSort } from '../platform/pagination.js';
+import { countRows, keyset, pageOf, parseSort } from '../platform/pagination.js';
 import { updateVersioned } from '../platform/versioned.js';
 import { checkCustomValues, fieldDefinitions } from '../custom-fields/custom-fields.service.js';
 import { searchCondition, searchTerms } from '../search/search-terms.js';
@@ -130,15 +130,13 @@ export async function listCustomers(database: Database, ctx: Ctx, query: Custome
     .orderBy(page.orderBy)
     .limit(query.limit + 1);
   const count = await countRows(database, sql`customers where ${where}`);
-  const more = rows.length > query.limit;
-  const pageRows = rows.slice(0, query.limit);
-  const rel = await loadRelations(db, pageRows.map((r) => r.id));
-  const last = pageRows[pageRows.length - 1];
+  const shown = pageOf(rows, query.limit, (r) => [r.sortValue, r.id]);
+  const rel = await loadRelations(db, shown.rows.map((r) => r.id));
   return {
-    data: pageRows.map((r) => toCustomer(ctx.actor, r as CustomerListRow, rel)),
+    data: shown.rows.map((r) => toCustomer(ctx.actor, r as CustomerListRow, rel)),
     total: count.total,
     totalApproximate: count.approximate,
-    nextCursor: more && last ? encodeCursor(cursorValue(last.sortValue), last.id) : null,
+    nextCursor: shown.nextCursor,
   };
 }
 

@@ -8,7 +8,7 @@ import { contacts, customerContacts, customers, followUps, tasks } from '../db/s
 import { diff, recordAudit } from '../platform/audit.js';
 import type { Ctx } from '../platform/context.js';
 import { invalid, notFound, versionConflict } from '../platform/errors.js';
-import { countRows, cursorValue, encodeCursor, keyset, parseSort } from '../platform/pagination.js';
+import { countRows, keyset, pageOf, parseSort } from '../platform/pagination.js';
 import { auditFields, iso, isoNN, updateVersioned } from '../platform/versioned.js';
 import { liveVisibleCustomer } from '../customers/customer-scope.js';
 import { assertCustomerVisible } from '../customers/customers.service.js';
@@ -93,10 +93,8 @@ export async function listFollowUps(
     .orderBy(page.orderBy)
     .limit(query.limit + 1)) as unknown as Array<ViewRow & { sortValue: string | null }>;
   const count = await countRows(database, sql`follow_ups join customers on customers.id = follow_ups.customer_id where ${where}`);
-  const more = rows.length > query.limit;
-  const data = rows.slice(0, query.limit);
-  const last = data[data.length - 1];
-  return { data: data.map(toFollowUp), total: count.total, totalApproximate: count.approximate, nextCursor: more && last ? encodeCursor(cursorValue(last.sortValue), last.id) : null };
+  const shown = pageOf(rows, query.limit, (r) => [r.sortValue, r.id]);
+  return { data: shown.rows.map(toFollowUp), total: count.total, totalApproximate: count.approximate, nextCursor: shown.nextCursor };
 }
 
 async function checkContact(tx: DbOrTx, customerId: number, contactId: number | null | undefined) {

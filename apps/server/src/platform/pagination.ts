@@ -103,3 +103,15 @@ export async function countRows(database: { rows: Database['rows'] }, from: SQL,
   const estimate = Math.round(parsed[0]?.Plan?.['Plan Rows'] ?? n);
   return { total: Math.max(estimate, n), approximate: true };
 }
+
+/**
+ * The page out of rows fetched with `limit + 1`: the rows to show and the cursor of the next page
+ * (null on the last page). `cursorOf` gives a row's sort value (the selected `sortValue`) and id.
+ */
+export function pageOf<T>(rows: T[], limit: number, cursorOf: (row: T) => [unknown, number]): { rows: T[]; nextCursor: string | null } {
+  const kept = rows.slice(0, limit);
+  const last = kept[kept.length - 1];
+  if (rows.length <= limit || last === undefined) return { rows: kept, nextCursor: null };
+  const [value, id] = cursorOf(last);
+  return { rows: kept, nextCursor: encodeCursor(cursorValue(value), id) };
+}

@@ -7,7 +7,7 @@ import { poolRules } from '../db/schema.js';
 import { diff, recordAudit } from '../platform/audit.js';
 import type { Ctx } from '../platform/context.js';
 import { notFound } from '../platform/errors.js';
-import { encodeCursor, keyset, parseSort } from '../platform/pagination.js';
+import { keyset, pageOf, parseSort } from '../platform/pagination.js';
 import { auditFields, updateVersioned } from '../platform/versioned.js';
 
 type RuleRow = typeof poolRules.$inferSelect;
@@ -46,10 +46,8 @@ export async function listPoolRules(
   const page = keyset(spec, sql`${poolRules.id}`, query.cursor);
   const rows = await database.db.select({ rule: poolRules, sortValue: sql<string | null>`${page.sortValue}` }).from(poolRules).where(sql`${where} and ${page.where}`).orderBy(page.orderBy).limit(query.limit + 1);
   const [count] = await database.rows<{ total: number }>(sql`select count(*)::int as total from pool_rules where ${where}`);
-  const more = rows.length > query.limit;
-  const kept = rows.slice(0, query.limit);
-  const last = kept[kept.length - 1];
-  return { data: kept.map((r) => toPoolRule(r.rule)), total: count?.total ?? 0, nextCursor: more && last ? encodeCursor(last.sortValue, last.rule.id) : null };
+  const shown = pageOf(rows, query.limit, (r) => [r.sortValue, r.rule.id]);
+  return { data: shown.rows.map((r) => toPoolRule(r.rule)), total: count?.total ?? 0, nextCursor: shown.nextCursor };
 }
 
 export type PoolRuleInput = Pick<RuleRow, 'name' | 'kind' | 'days' | 'warnDays' | 'exempt' | 'active'>;

@@ -10,7 +10,7 @@ import type { Ctx } from '../platform/context.js';
 import { ownedBy } from '../platform/data-scope.js';
 import { AppError, conflict, forbidden, msg, notFound } from '../platform/errors.js';
 import { maskEmail, maskPhone } from '../platform/masking.js';
-import { countRows, encodeCursor, keyset, parseSort } from '../platform/pagination.js';
+import { countRows, keyset, pageOf, parseSort } from '../platform/pagination.js';
 import { iso, isoNN } from '../platform/versioned.js';
 import { getPoolSettings } from './pool-settings.js';
 
@@ -102,14 +102,12 @@ export async function listPool(database: Database, query: PoolListQuery): Promis
     .orderBy(page.orderBy)
     .limit(query.limit + 1);
   const count = await countRows(database, sql`customers where ${where}`);
-  const more = rows.length > query.limit;
-  const kept = rows.slice(0, query.limit);
-  const last = kept[kept.length - 1];
+  const shown = pageOf(rows, query.limit, (r) => [r.sortValue, r.id]);
   return {
-    data: kept.map(toPoolCustomer),
+    data: shown.rows.map(toPoolCustomer),
     total: count.total,
     totalApproximate: count.approximate,
-    nextCursor: more && last ? encodeCursor(last.sortValue, last.id) : null,
+    nextCursor: shown.nextCursor,
   };
 }
 

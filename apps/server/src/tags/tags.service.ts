@@ -6,7 +6,7 @@ import { tags } from '../db/schema.js';
 import { diff, recordAudit } from '../platform/audit.js';
 import type { Ctx } from '../platform/context.js';
 import { conflict, msg, notFound } from '../platform/errors.js';
-import { cursorValue, encodeCursor, keyset, parseSort } from '../platform/pagination.js';
+import { keyset, pageOf, parseSort } from '../platform/pagination.js';
 import { auditFields, updateVersioned } from '../platform/versioned.js';
 
 type Row = typeof tags.$inferSelect;
@@ -35,10 +35,8 @@ export async function listTags(database: Database, query: { q?: string | undefin
     .orderBy(page.orderBy)
     .limit(query.limit + 1);
   const [count] = await database.rows<{ total: number }>(sql`select count(*)::int as total from tags where ${where}`);
-  const more = rows.length > query.limit;
-  const data = rows.slice(0, query.limit);
-  const last = data[data.length - 1];
-  return { data: data.map(toTag), total: Number(count?.total ?? 0), nextCursor: more && last ? encodeCursor(cursorValue(last.sortValue), last.id) : null };
+  const shown = pageOf(rows, query.limit, (r) => [r.sortValue, r.id]);
+  return { data: shown.rows.map(toTag), total: Number(count?.total ?? 0), nextCursor: shown.nextCursor };
 }
 
 async function nameTaken(db: DbOrTx, name: string, exceptId?: number) {

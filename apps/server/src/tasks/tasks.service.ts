@@ -8,7 +8,7 @@ import { diff, recordAudit } from '../platform/audit.js';
 import type { Ctx } from '../platform/context.js';
 import { ownedBy } from '../platform/data-scope.js';
 import { AppError, invalid, msg, notFound } from '../platform/errors.js';
-import { encodeCursor, keyset, parseSort } from '../platform/pagination.js';
+import { keyset, pageOf, parseSort } from '../platform/pagination.js';
 import { auditFields, iso, isoNN, updateVersioned } from '../platform/versioned.js';
 
 type TaskRow = typeof tasks.$inferSelect;
@@ -97,10 +97,8 @@ export async function listTasks(database: Database, ctx: Ctx, query: TaskListQue
     .orderBy(page.orderBy)
     .limit(query.limit + 1);
   const [count] = await database.rows<{ total: number }>(sql`select count(*)::int as total from tasks where ${where}`);
-  const more = rows.length > query.limit;
-  const kept = rows.slice(0, query.limit);
-  const last = kept[kept.length - 1];
-  return { data: kept.map(toTask), total: count?.total ?? 0, nextCursor: more && last ? encodeCursor(last.sortValue, last.task.id) : null };
+  const shown = pageOf(rows, query.limit, (r) => [r.sortValue, r.task.id]);
+  return { data: shown.rows.map(toTask), total: count?.total ?? 0, nextCursor: shown.nextCursor };
 }
 
 async function checkAssignee(db: DbOrTx, ctx: Ctx, userId: number): Promise<void> {

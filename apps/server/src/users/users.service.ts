@@ -7,7 +7,7 @@ import { hashPassword } from '../auth/password.js';
 import { diff, recordAudit } from '../platform/audit.js';
 import type { Ctx } from '../platform/context.js';
 import { conflict, invalid, msg, notFound } from '../platform/errors.js';
-import { encodeCursor, keyset, parseSort } from '../platform/pagination.js';
+import { keyset, pageOf, parseSort } from '../platform/pagination.js';
 import { auditFields, iso, updateVersioned } from '../platform/versioned.js';
 
 type UserRow = typeof users.$inferSelect;
@@ -86,10 +86,8 @@ export async function listUsers(
     .limit(query.limit + 1);
   const [count] = await database.rows<{ total: number }>(sql`select count(*)::int as total from users where ${where}`);
   const total = count?.total ?? 0;
-  const more = rows.length > query.limit;
-  const kept = rows.slice(0, query.limit);
-  const last = kept[kept.length - 1];
-  return { data: kept.map((r) => toUser(r as UserListRow)), total, nextCursor: more && last ? encodeCursor(last.sortValue, last.id) : null };
+  const shown = pageOf(rows, query.limit, (r) => [r.sortValue, r.id]);
+  return { data: shown.rows.map((r) => toUser(r as UserListRow)), total, nextCursor: shown.nextCursor };
 }
 
 async function checkRefs(tx: DbOrTx, input: { roleId?: number | undefined; departmentId?: number | null | undefined; managerId?: number | null | undefined }, selfId?: number) {
