@@ -1,6 +1,8 @@
 // Starts the real server once for the whole e2e run: fresh data directory (or E2E_DATABASE_URL),
-// a free port, the first administrator from the environment. Stops it and cleans up afterwards.
-// With E2E_BASE_URL set, the tests run against that server instead and nothing is started.
+// a free port, the first administrator from the environment, and its inbound SMTP listener on
+// another free port (for mail to the support address). Stops it and cleans up afterwards.
+// With E2E_BASE_URL set, the tests run against that server instead and nothing is started
+// (E2E_SMTP_PORT then names that server's inbound listener, if it has one).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -14,12 +16,17 @@ declare module 'vitest' {
     baseURL: string;
     adminEmail: string;
     adminPassword: string;
+    /** Port of the server's inbound SMTP listener on 127.0.0.1; 0 when there is none. */
+    smtpPort: number;
+    /** The address the inbound listener takes mail for (tickets by email). */
+    supportAddress: string;
   }
 }
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const adminEmail = process.env.E2E_ADMIN_EMAIL ?? 'admin@example.com';
 const adminPassword = process.env.E2E_ADMIN_PASSWORD ?? 'Admin12345!';
+const supportAddress = process.env.E2E_SUPPORT_ADDRESS ?? 'support@guanxi-e2e.test';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -51,13 +58,17 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   project.provide('adminEmail', adminEmail);
   project.provide('adminPassword', adminPassword);
+  project.provide('supportAddress', supportAddress);
   if (process.env.E2E_BASE_URL) {
     project.provide('baseURL', process.env.E2E_BASE_URL.replace(/\/$/, ''));
+    project.provide('smtpPort', Number(process.env.E2E_SMTP_PORT ?? 0));
     return async () => {};
   }
 
   const dataDir = await mkdtemp(join(tmpdir(), 'guanxi-e2e-'));
   const port = await freePort();
+  let smtpPort = await freePort();
+  while (smtpPort === port) smtpPort = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: String(port),
@@ -66,6 +77,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     GUANXI_ADMIN_EMAIL: adminEmail,
     GUANXI_ADMIN_PASSWORD: adminPassword,
     LOG_LEVEL: 'warn',
+    GUANXI_SMTP_INBOUND_PORT: String(smtpPort),
+    GUANXI_SMTP_INBOUND_HOST: '127.0.0.1',
+    GUANXI_SMTP_INBOUND_ADDRESSES: supportAddress,
   };
   delete env.DATABASE_URL;
   if (process.env.E2E_DATABASE_URL) env.DATABASE_URL = process.env.E2E_DATABASE_URL;
@@ -84,6 +98,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw e;
   }
   project.provide('baseURL', baseURL);
+  project.provide('smtpPort', smtpPort);
 
   return async () => {
     if (child.exitCode === null) {

@@ -31,6 +31,8 @@ export default defineConfig({
     proxy: {
       '/api': apiTarget,
       '/healthz': apiTarget,
+      // the public lead form pages, so the settings page's preview works in dev too
+      '/forms': apiTarget,
     },
   },
   build: {

@@ -15,7 +15,7 @@ import { openDatabase, type Database } from '../../apps/server/src/db/client.js'
 import { migrateDatabase } from '../../apps/server/src/db/migrate.js';
 import { seedBuiltInRoles } from '../../apps/server/src/roles/roles.service.js';
 import { generate, type Generated } from './generate.js';
-import { get, runLoad, type LoadResult } from './load.js';
+import { get, runLoad, type LoadResult } from '../shared/load.js';
 import { mulberry32 } from '../../apps/server/src/demo/random.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -47,7 +47,7 @@ async function prepare(database: Database, customers: number, followUps: number)
 }
 
 async function startServer(extraEnv: Record<string, string>): Promise<{ child: ChildProcess; api: string; baseline: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'server.ts')], { env: { ...env, ...extraEnv, LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(here, '../shared/server.ts')], { env: { ...env, ...extraEnv, LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));

@@ -34,13 +34,17 @@ export async function apiLogin(email: string, password: string): Promise<ApiSess
   };
 }
 
-/** Creates a user with the given role and sets their own password, so they can log in directly. */
-export async function createUser(admin: ApiSession, input: { name: string; email: string; roleKey: string; password: string }): Promise<ApiSession> {
+/** Creates a user with the given role (and optionally department and manager) and sets their own password, so they can log in directly. */
+export async function createUser(
+  admin: ApiSession,
+  input: { name: string; email: string; roleKey: string; password: string; departmentId?: number; managerId?: number },
+): Promise<ApiSession> {
   const roles = await admin.request<{ data: Array<{ id: number; key: string }> }>('GET', '/roles?limit=100');
   const role = roles.data.find((r) => r.key === input.roleKey);
   if (!role) throw new Error(`no role ${input.roleKey}`);
   const initial = `${input.password}-initial`;
-  await admin.request('POST', '/users', { name: input.name, email: input.email, password: initial, roleId: role.id });
+  const placement = { ...(input.departmentId ? { departmentId: input.departmentId } : {}), ...(input.managerId ? { managerId: input.managerId } : {}) };
+  await admin.request('POST', '/users', { name: input.name, email: input.email, password: initial, roleId: role.id, ...placement });
   const first = await apiLogin(input.email, initial);
   await first.request('POST', '/auth/change-password', { currentPassword: initial, newPassword: input.password });
   return apiLogin(input.email, input.password);

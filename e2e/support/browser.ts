@@ -19,9 +19,14 @@ export type BrowserLocale = 'zh-CN' | 'en-US';
 
 export async function newPage(
   browser: Browser,
-  options: { locale?: BrowserLocale; viewport?: { width: number; height: number } } = {},
+  options: { locale?: BrowserLocale; viewport?: { width: number; height: number }; timezoneId?: string } = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ baseURL, locale: options.locale ?? 'zh-CN', viewport: options.viewport ?? { width: 1280, height: 800 } });
+  const context = await browser.newContext({
+    baseURL,
+    locale: options.locale ?? 'zh-CN',
+    viewport: options.viewport ?? { width: 1280, height: 800 },
+    ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
+  });
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   return { context, page };

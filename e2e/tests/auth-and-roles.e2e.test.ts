@@ -30,6 +30,8 @@ describe('login and roles', () => {
     expect(await menuLabels(page)).toContain('工作台');
 
     await switchLanguage(page, 'en');
+    // on the home page the first menu group is open; settings opens on a click
+    await page.getByTestId('side-menu').getByText('System settings', { exact: true }).click();
     expect(await menuLabels(page)).toEqual(expect.arrayContaining(['Home', 'System settings', 'Users', 'Roles', 'Audit log']));
 
     await page.reload();
@@ -39,6 +41,7 @@ describe('login and roles', () => {
 
     // Back to Chinese for the tests that follow; the choice is saved to the profile too.
     await switchLanguage(page, 'zh-CN');
+    await page.getByTestId('side-menu').getByText('系统设置', { exact: true }).click();
     expect(await menuLabels(page)).toContain('用户');
     await context.close();
   });

@@ -158,7 +158,9 @@ describe('customer 360', () => {
     // Rep A neglects a customer: the admin runs the daily pool-return job as of two days from now.
     const asOf = new Date(Date.now() + 2 * 86_400_000).toISOString();
     const run = await root.request<{ status: string; result: { returned: number } }>('POST', '/jobs/pool-return/run', { asOf });
-    expect(run).toMatchObject({ status: 'succeeded', result: { returned: 1 } });
+    // the rule returns every neglected customer without an importance — other test files' too, so at least ours
+    expect(run.status).toBe('succeeded');
+    expect(run.result.returned).toBeGreaterThanOrEqual(1);
     await page.goto('/pool');
     const row = page.getByTestId('pool-table').locator('tr', { hasText: poolName });
     expect(await row.textContent()).toContain('****');

@@ -30,9 +30,25 @@ import { searchRoutes } from './search/search.routes.js';
 import { recycleBinRoutes } from './recycle-bin/recycle-bin.routes.js';
 import { customerOwnershipRoutes, poolRoutes, poolRulesRoutes, poolSettingsRoutes } from './pool/pool.routes.js';
 import { homeRoutes, tasksRoutes } from './tasks/tasks.routes.js';
+import { targetSettingsRoutes, targetsRoutes } from './targets/targets.routes.js';
 import { jobsRoutes } from './jobs/jobs.routes.js';
 import { productsRoutes } from './products/products.routes.js';
-import { customerPurchaseRoutes, ordersRoutes } from './orders/orders.routes.js';
+import { customerPurchaseRoutes, orderApprovalSettingsRoutes, ordersRoutes } from './orders/orders.routes.js';
+import { customerReceivablesRoutes, orderReceivableRoutes, paymentPlansRoutes, paymentsRoutes, receivablesRoutes } from './receivables/receivables.routes.js';
+import { pipelinesRoutes } from './pipelines/pipelines.routes.js';
+import { opportunitiesRoutes } from './opportunities/opportunities.routes.js';
+import { leadRoutes } from './leads/leads.routes.js';
+import { leadFormPageRoutes } from './leads/lead-forms.routes.js';
+import { importMappingsRoutes, importsRoutes } from './imports/imports.routes.js';
+import { customerExportRoutes } from './exports/exports.routes.js';
+import { businessCalendarsRoutes, serviceSettingsRoutes, slaPoliciesRoutes } from './sla/sla.routes.js';
+import { ticketAssignmentRulesRoutes, ticketsRoutes } from './tickets/tickets.routes.js';
+import { ticketMailRoutes } from './mail/mail.routes.js';
+import { returnVisitRulesRoutes, returnVisitsRoutes } from './return-visits/return-visits.routes.js';
+import { notificationsRoutes } from './notifications/notifications.routes.js';
+import { serviceReportsRoutes } from './service-reports/service-reports.routes.js';
+import { customerMergeRoutes, duplicatesRoutes } from './duplicates/duplicates.routes.js';
+import { customerQualityRoutes, dataQualityRoutes } from './data-quality/data-quality.routes.js';
 import { installErrorHandler, sendRouteNotFound } from './platform/errors.js';
 
 export interface AppOptions {
@@ -50,7 +66,7 @@ export async function buildApp({ database, config }: AppOptions): Promise<Fastif
     },
     genReqId: () => randomUUID(),
     bodyLimit: 1024 * 1024,
-    trustProxy: false,
+    trustProxy: config.trustProxy,
     routerOptions: { maxParamLength: 200 },
   }).withTypeProvider<ZodTypeProvider>();
 
@@ -138,6 +154,9 @@ export async function buildApp({ database, config }: AppOptions): Promise<Fastif
       await api.register(apiTokensRoutes, { prefix: '/api-tokens', database });
       await api.register(auditRoutes, { prefix: '/audit-log', database });
       await api.register(customersRoutes, { prefix: '/customers', database, config });
+      await api.register(customerExportRoutes, { prefix: '/customers', database, config });
+      await api.register(importsRoutes, { prefix: '/imports', database, config });
+      await api.register(importMappingsRoutes, { prefix: '/import-mappings', database });
       await api.register(contactsRoutes, { prefix: '/contacts', database, config });
       await api.register(followUpsRoutes, { prefix: '/follow-ups', database, config });
       await api.register(customFieldsRoutes, { prefix: '/custom-fields', database });
@@ -151,13 +170,41 @@ export async function buildApp({ database, config }: AppOptions): Promise<Fastif
       await api.register(poolSettingsRoutes, { prefix: '/pool-settings', database });
       await api.register(tasksRoutes, { prefix: '/tasks', database, config });
       await api.register(homeRoutes, { prefix: '/home', database, config });
+      await api.register(targetsRoutes, { prefix: '/targets', database, config });
+      await api.register(targetSettingsRoutes, { prefix: '/target-settings', database });
       await api.register(jobsRoutes, { prefix: '/jobs', database });
       await api.register(productsRoutes, { prefix: '/products', database });
       await api.register(ordersRoutes, { prefix: '/orders', database, config, orderNumberPattern: config.orderNumberPattern });
+      await api.register(pipelinesRoutes, { prefix: '/pipelines', database });
+      await api.register(opportunitiesRoutes, { prefix: '/opportunities', database, config });
       await api.register(customerPurchaseRoutes, { prefix: '/customers', database });
+      await api.register(paymentPlansRoutes, { prefix: '/payment-plans', database, config });
+      await api.register(paymentsRoutes, { prefix: '/payments', database, config });
+      await api.register(receivablesRoutes, { prefix: '/receivables', database, config });
+      await api.register(orderReceivableRoutes, { prefix: '/orders', database, config });
+      await api.register(customerReceivablesRoutes, { prefix: '/customers', database, config });
+      await api.register(leadRoutes, { database, config });
+      await api.register(orderApprovalSettingsRoutes, { prefix: '/order-approval-settings', database });
+      await api.register(ticketsRoutes, { prefix: '/tickets', database, config });
+      await api.register(ticketMailRoutes, { prefix: '/tickets', database, config });
+      await api.register(ticketAssignmentRulesRoutes, { prefix: '/ticket-assignment-rules', database });
+      await api.register(businessCalendarsRoutes, { prefix: '/business-calendars', database, config });
+      await api.register(slaPoliciesRoutes, { prefix: '/sla-policies', database });
+      await api.register(serviceSettingsRoutes, { prefix: '/service-settings', database });
+      await api.register(returnVisitsRoutes, { prefix: '/return-visits', database, config });
+      await api.register(returnVisitRulesRoutes, { prefix: '/return-visit-rules', database });
+      await api.register(notificationsRoutes, { prefix: '/notifications', database });
+      await api.register(serviceReportsRoutes, { prefix: '/service-reports', database, config });
+      await api.register(duplicatesRoutes, { prefix: '/duplicates', database });
+      await api.register(customerMergeRoutes, { prefix: '/customers', database });
+      await api.register(dataQualityRoutes, { prefix: '/data-quality', database });
+      await api.register(customerQualityRoutes, { prefix: '/customers', database });
     },
     { prefix: '/api/v1' },
   );
+
+  // The embeddable public lead form (HTML, no login), outside /api so it can be framed.
+  await app.register(leadFormPageRoutes, { prefix: '/forms/leads', database });
 
   // The web app, when built: static files, and index.html for the client-side routes.
   const webDist = config.webDist ?? defaultWebDist;

@@ -6,6 +6,8 @@ import { lockDataDir } from './db/data-dir-lock.js';
 import { migrateDatabase } from './db/migrate.js';
 import { generatePassword } from './auth/password.js';
 import { seedBuiltInRoles } from './roles/roles.service.js';
+import { seedDefaultPipeline } from './pipelines/pipelines.service.js';
+import { seedDefaultCalendar } from './sla/calendars.service.js';
 import { insertUser } from './users/users.service.js';
 
 export interface OpenedDatabase {
@@ -20,6 +22,8 @@ export async function openConfiguredDatabase(config: Config): Promise<OpenedData
     const database = await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
     await migrateDatabase(database);
     await database.db.transaction((tx) => seedBuiltInRoles(tx));
+    await database.db.transaction((tx) => seedDefaultPipeline(tx));
+    await database.db.transaction((tx) => seedDefaultCalendar(tx, config.timeZone));
     return {
       database,
       async close() {

@@ -10,6 +10,7 @@ import { serve } from './main.js';
 import { loadDemo } from './demo/load-demo.js';
 import { jobs, runJob } from './jobs/run-job.js';
 import { analyzeCommand } from './analyze/analyze.command.js';
+import { transferCommands } from './imports/transfer.command.js';
 
 async function withDatabase<T>(fn: (db: Awaited<ReturnType<typeof openConfiguredDatabase>>['database']) => Promise<T>): Promise<T> {
   const opened = await openConfiguredDatabase(loadConfig());
@@ -82,7 +83,7 @@ export function buildCli(): Command {
 
   program
     .command('demo')
-    .description('load a demo company (users, customers, follow-ups, pool, tasks) into an empty database')
+    .description('load a demo company (users, customers, follow-ups, pool, tasks, products, orders, deals, leads, receivables, targets) into an empty database')
     .option('--customers <n>', 'number of customers', '3000')
     .option('--seed <n>', 'random seed (same seed, same data)', '20250101')
     .action(async (opts: { customers: string; seed: string }) => {
@@ -90,10 +91,12 @@ export function buildCli(): Command {
       if (!Number.isInteger(customers) || customers < 1 || customers > 200_000) throw new Error('--customers must be a whole number from 1 to 200000');
       const started = Date.now();
       const config = loadConfig();
-      const result = await withDatabase((database) => loadDemo(database, { customers, seed: Number(opts.seed), timeZone: config.timeZone }));
+      const result = await withDatabase((database) => loadDemo(database, { customers, seed: Number(opts.seed), timeZone: config.timeZone, orderNumberPattern: config.orderNumberPattern }));
       const c = result.counts;
+      const s = c.sales;
       const lines = [
         `demo company loaded in ${((Date.now() - started) / 1000).toFixed(1)} s: ${c.customers} customers (${c.pool} in the pool, ${c.returnedByRules} just returned by the pool rules), ${c.contacts} contacts, ${c.followUps} follow-ups, ${c.tasks} tasks`,
+        `sales: ${s.products} products, ${s.orders} orders (${s.orderLines} lines, ${s.returns} returns), ${s.opportunities} opportunities, ${s.leads} leads, ${s.paymentPlans} payment plans (${s.instalments} instalments, ${s.payments} payments), ${s.targets} targets`,
         ``,
         `log in with any of these accounts, password: ${result.password}`,
         ...result.users.map((u) => `  ${u.email.padEnd(32)} ${u.role.padEnd(10)} ${u.department}  ${u.name}`),
@@ -123,6 +126,7 @@ export function buildCli(): Command {
     });
 
   program.addCommand(analyzeCommand());
+  for (const c of transferCommands()) program.addCommand(c);
 
   return program;
 }

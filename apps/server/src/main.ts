@@ -4,12 +4,15 @@ import { loadConfig, type Config } from './config.js';
 import { buildApp } from './app.js';
 import { ensureFirstAdmin, openConfiguredDatabase } from './bootstrap.js';
 import { startScheduler } from './jobs/scheduler.js';
+import { startInboundMail } from './mail/smtp-listener.js';
+import { outboxIdle } from './mail/outbound-mail.js';
 
 export async function serve(config: Config = loadConfig()): Promise<void> {
   const opened = await openConfiguredDatabase(config);
   const app = await buildApp({ database: opened.database, config });
   const admin = await ensureFirstAdmin(opened.database, config);
   const scheduler = startScheduler(opened.database, config, app.log);
+  const inboundMail = await startInboundMail(opened.database, config, app.log);
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -18,7 +21,9 @@ export async function serve(config: Config = loadConfig()): Promise<void> {
     app.log.info({ signal }, 'shutting down');
     try {
       await scheduler.stop();
+      await inboundMail?.close();
       await app.close();
+      await outboxIdle();
       await opened.close();
     } finally {
       process.exit(0);
@@ -41,6 +46,7 @@ export async function serve(config: Config = loadConfig()): Promise<void> {
   } else if (admin) {
     lines.push(``, `  First run — log in as ${admin.email} with GUANXI_ADMIN_PASSWORD.`);
   }
+  if (inboundMail) lines.push(`  Inbound email (SMTP): ${config.smtpInbound!.host}:${inboundMail.port} for ${config.smtpInbound!.addresses.join(', ')}`);
   lines.push(`  API docs: ${url}/api/docs`, ``);
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -16,6 +16,7 @@
 // Unknown filter keys are refused (400) so a typo never silently returns everything.
 import { z } from 'zod';
 import { auditColumns, listQuery, shortText } from './common.js';
+import { toE164 } from './phone.js';
 
 const isoTime = z.iso.datetime({ offset: true });
 const isoDate = z.iso.date();
@@ -53,7 +54,9 @@ export const phoneNumber = z
   .string()
   .trim()
   .max(32)
-  .regex(/^\+?[0-9][0-9 ()-]{4,30}$/, { message: 'not a phone number' });
+  .regex(/^\+?[0-9][0-9 ()-]{4,30}$/, { message: 'not a phone number' })
+  // a number that has no E.164 form (no area code, too short) cannot be dialled or matched
+  .refine((s) => toE164(s) !== null, { message: 'not a complete phone number: area code and number (010-12345678), or +country code and number' });
 export const emailAddress = z.email({ message: 'not an email address' }).max(254).transform((s) => s.toLowerCase());
 
 const creditCodeChars = '0123456789ABCDEFGHJKLMNPQRTUWXY';
@@ -71,6 +74,9 @@ export const creditCode = z
   .trim()
   .transform((s) => s.toUpperCase())
   .refine(isValidCreditCode, { message: 'not a valid unified social credit code (18 characters, check digit per GB 32100-2015)' });
+
+/** A mainland postal code (邮政编码): 6 digits. */
+export const postalCode = z.string().trim().regex(/^[0-9]{6}$/, { message: 'not a postal code: 6 digits' });
 
 const optText = (max = 200) => shortText(max).nullable().optional();
 
@@ -199,7 +205,7 @@ const customerFields = {
   city: optText(50),
   district: optText(50),
   address: optText(300),
-  postalCode: z.string().trim().regex(/^[0-9A-Za-z -]{3,12}$/, { message: 'not a postal code' }).nullable().optional(),
+  postalCode: postalCode.nullable().optional(),
   industry: optText(100),
   companySize: optText(50),
   creditCode: creditCode.nullable().optional(),
@@ -305,12 +311,19 @@ export type CustomerListQuery = z.infer<typeof customerListQuery>;
 
 // ---- timeline ----
 
-export const timelineItemTypes = ['follow_up', 'change', 'ownership', 'order'] as const;
+export const timelineItemTypes = ['follow_up', 'change', 'ownership', 'order', 'order_approval', 'opportunity', 'payment', 'ticket'] as const;
 /**
  * One thing that happened to a customer. `data` by type — follow_up: the follow-up record;
  * change: { action (create|update|delete|restore), changes: { field: { old, new } } };
  * ownership: { kind (claim|assign|release|pool_return|…), fromUserId, toUserId, … };
- * order: { id, number, status, action (= status), orderDate, total } — orders in the caller's scope only.
+ * order: { id, number, status, action (= status), orderDate, total } — orders in the caller's scope only;
+ * order_approval: { orderId, number, action (requested|approved|rejected), approverId, note } — same scope;
+ * payment: { id, orderId, number, amount, receivedOn, method, reference, voided, voidedReason } — payments received
+ *   (回款) on orders in the caller's scope, voided ones included and marked;
+ * opportunity: { opportunityId, name, fromStageName, fromStageKey, toStageName, toStageKey, toStageKind, amount, currency, reason,
+ *   secondsInPrevious } — stage changes (fromStage null = created) of deals in the caller's scope.
+ * ticket: { ticketId, number, type, subject, status, priority, action (created | a complaint step), note, data } — every
+ *   ticket of the customer and each complaint step (投诉处理), for whoever may see the customer.
  */
 export const timelineItem = z.object({
   type: z.enum(timelineItemTypes),

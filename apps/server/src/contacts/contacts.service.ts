@@ -158,15 +158,18 @@ async function replaceLinks(tx: DbOrTx, actor: Actor, contactId: number, links: 
 const linkSummary = (links: Link[]) => links.map((l) => ({ customerId: l.customerId, title: l.title, isPrimary: l.isPrimary }));
 
 export async function createContact(database: Database, ctx: Ctx, input: ContactInput & { name: string }): Promise<Contact> {
-  return database.db.transaction(async (tx) => {
-    const custom = checkCustomValues(await fieldDefinitions(tx, 'contact'), {}, input.custom, true);
-    const { customers: links, custom: _c, ...columns } = input;
-    const [row] = await tx.insert(contacts).values({ ...columns, custom, ownerId: ctx.actor.id, createdBy: ctx.actor.id, updatedBy: ctx.actor.id }).returning();
-    if (links) await replaceLinks(tx, ctx.actor, row!.id, links);
-    const after = await findContact(tx, ctx.actor, row!.id);
-    await recordAudit(tx, ctx, { entity: 'contact', entityId: row!.id, action: 'create', changes: { ...diff(null, row!, audited), ...diff(null, { customers: linkSummary(after.customers) }, ['customers']) } });
-    return after;
-  });
+  return database.db.transaction((tx) => createContactInTx(tx, ctx, input));
+}
+
+/** Creates a contact inside the caller's transaction (converting a lead makes one with its customer). */
+export async function createContactInTx(tx: DbOrTx, ctx: Ctx, input: ContactInput & { name: string }): Promise<Contact> {
+  const custom = checkCustomValues(await fieldDefinitions(tx, 'contact'), {}, input.custom, true);
+  const { customers: links, custom: _c, ...columns } = input;
+  const [row] = await tx.insert(contacts).values({ ...columns, custom, ownerId: ctx.actor.id, createdBy: ctx.actor.id, updatedBy: ctx.actor.id }).returning();
+  if (links) await replaceLinks(tx, ctx.actor, row!.id, links);
+  const after = await findContact(tx, ctx.actor, row!.id);
+  await recordAudit(tx, ctx, { entity: 'contact', entityId: row!.id, action: 'create', changes: { ...diff(null, row!, audited), ...diff(null, { customers: linkSummary(after.customers) }, ['customers']) } });
+  return after;
 }
 
 export async function updateContact(database: Database, ctx: Ctx, id: number, input: ContactInput & { version: number }): Promise<Contact> {

@@ -51,7 +51,7 @@ export async function assertCustomerVisible(db: DbOrTx, actor: Actor, id: number
   return row;
 }
 
-const sortColumns = {
+export const sortColumns = {
   name: { expr: sql`${customers.name}`, kind: 'text' as const, notNull: true },
   kind: { expr: sql`${customers.kind}`, kind: 'text' as const, notNull: true },
   relationshipType: { expr: sql`${customers.relationshipType}`, kind: 'text' as const, notNull: true },
@@ -178,36 +178,48 @@ function linkChanges(before: { tagIds: number[]; collaboratorIds: number[] } | n
 }
 
 export async function createCustomer(database: Database, ctx: Ctx, input: CustomerInput & Pick<CustomerRow, 'kind' | 'relationshipType' | 'name'>): Promise<Customer> {
+  return database.db.transaction((tx) => createCustomerInTx(tx, ctx, input));
+}
+
+/**
+ * Creates a customer inside the caller's transaction, for features that make one as part of a
+ * larger write (converting a lead). `opts.ownerAllowed` lets such a feature hand the customer to
+ * an owner it has already checked (the lead's owner) without the assign permission.
+ */
+export async function createCustomerInTx(
+  tx: DbOrTx,
+  ctx: Ctx,
+  input: CustomerInput & Pick<CustomerRow, 'kind' | 'relationshipType' | 'name'>,
+  opts: { ownerAllowed?: boolean } = {},
+): Promise<Customer> {
   const { actor } = ctx;
   const ownerId = input.ownerId === undefined ? actor.id : input.ownerId;
-  if (ownerId !== actor.id && !actor.permissions.has('customers.assign')) {
+  if (ownerId !== actor.id && !opts.ownerAllowed && !actor.permissions.has('customers.assign')) {
     throw forbidden(msg('Only users who may assign customers can create them for others or into the pool.', '只有具有分配权限的用户才能为他人创建客户或直接放入公海。'));
   }
-  return database.db.transaction(async (tx) => {
-    const withOwner = { ...input, ownerId };
-    await checkRefs(tx, withOwner);
-    const custom = checkCustomValues(await fieldDefinitions(tx, 'customer'), {}, input.custom, true);
-    const { tagIds: _t, collaboratorIds: _c, ...columns } = withOwner;
-    const now = new Date();
-    const [row] = await tx
-      .insert(customers)
-      .values({
-        ...columns,
-        custom,
-        importanceSource: columns.importance ? 'manual' : null,
-        ownerSince: ownerId ? now : null,
-        poolSince: ownerId ? null : now,
-        createdBy: actor.id,
-        updatedBy: actor.id,
-      })
-      .returning();
-    await replaceLinks(tx, row!.id, input, ownerId);
-    const links = await linkIds(tx, row!.id);
-    await recordAudit(tx, ctx, { entity: 'customer', entityId: row!.id, action: 'create', changes: { ...diff(null, row!, auditedCustomerFields), ...linkChanges(null, links) } });
-    // Read back without the scope check: a creator may put the customer outside their own scope.
-    const [full] = await fromCustomers(tx).where(eq(customers.id, row!.id));
-    return toCustomer(actor, full as CustomerListRow, await loadRelations(tx, [row!.id]));
-  });
+  const withOwner = { ...input, ownerId };
+  await checkRefs(tx, withOwner);
+  const custom = checkCustomValues(await fieldDefinitions(tx, 'customer'), {}, input.custom, true);
+  const { tagIds: _t, collaboratorIds: _c, ...columns } = withOwner;
+  const now = new Date();
+  const [row] = await tx
+    .insert(customers)
+    .values({
+      ...columns,
+      custom,
+      importanceSource: columns.importance ? 'manual' : null,
+      ownerSince: ownerId ? now : null,
+      poolSince: ownerId ? null : now,
+      createdBy: actor.id,
+      updatedBy: actor.id,
+    })
+    .returning();
+  await replaceLinks(tx, row!.id, input, ownerId);
+  const links = await linkIds(tx, row!.id);
+  await recordAudit(tx, ctx, { entity: 'customer', entityId: row!.id, action: 'create', changes: { ...diff(null, row!, auditedCustomerFields), ...linkChanges(null, links) } });
+  // Read back without the scope check: a creator may put the customer outside their own scope.
+  const [full] = await fromCustomers(tx).where(eq(customers.id, row!.id));
+  return toCustomer(actor, full as CustomerListRow, await loadRelations(tx, [row!.id]));
 }
 
 export async function updateCustomer(database: Database, ctx: Ctx, id: number, input: Omit<CustomerInput, 'ownerId'> & { version: number }): Promise<Customer> {

@@ -3,6 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { auditColumns, users } from '../db/schema-platform.js';
+import { creditCodeKeySql, e164Sql, emailKeySql, nameKeySql } from '../duplicates/normalise.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -66,6 +67,14 @@ export const customers = pgTable(
     searchText: text('search_text').generatedAlwaysAs(customerSearchText),
     /** 1- and 2-character search keys of the same text (gx_search_grams, migration 0003). */
     searchGrams: text('search_grams').array().generatedAlwaysAs(sql`gx_search_grams(${customerSearchText})`),
+    /** Keys duplicates are matched on (duplicates/normalise.ts): E.164 phones, case-folded email and credit code, the name's identifying part. */
+    mobileE164: text('mobile_e164').generatedAlwaysAs(sql.raw(e164Sql('mobile'))),
+    phoneE164: text('phone_e164').generatedAlwaysAs(sql.raw(e164Sql('phone'))),
+    emailKey: text('email_key').generatedAlwaysAs(sql.raw(emailKeySql('email'))),
+    creditCodeKey: text('credit_code_key').generatedAlwaysAs(sql.raw(creditCodeKeySql('credit_code'))),
+    nameKey: text('name_key').generatedAlwaysAs(sql.raw(nameKeySql('name', 'province', 'city'))),
+    /** The survivor this record was merged into (duplicates/merge.service.ts); the record is then soft-deleted. */
+    mergedInto: bigint('merged_into', { mode: 'number' }),
     deletedAt: ts('deleted_at'),
     deletedBy: bigint('deleted_by', { mode: 'number' }),
     ...auditColumns(),
@@ -80,9 +89,17 @@ export const customers = pgTable(
     index('customers_city_idx').on(t.province, t.city).where(sql`deleted_at is null`),
     index('customers_mobile_idx').on(t.mobile).where(sql`deleted_at is null`),
     index('customers_email_idx').on(sql`lower(${t.email})`).where(sql`deleted_at is null`),
+    // duplicate matching (imports, data quality) looks customers up by these
+    index('customers_credit_code_idx').on(t.creditCode).where(sql`deleted_at is null and credit_code is not null`),
+    index('customers_phone_idx').on(t.phone).where(sql`deleted_at is null and phone is not null`),
     index('customers_search_trgm_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
     index('customers_search_grams_idx').using('gin', t.searchGrams).where(sql`deleted_at is null`),
     index('customers_deleted_idx').on(t.deletedAt).where(sql`deleted_at is not null`),
+    index('customers_mobile_e164_idx').on(t.mobileE164).where(sql`deleted_at is null and mobile_e164 is not null`),
+    index('customers_phone_e164_idx').on(t.phoneE164).where(sql`deleted_at is null and phone_e164 is not null`),
+    index('customers_email_key_idx').on(t.emailKey).where(sql`deleted_at is null and email_key is not null`),
+    index('customers_credit_code_key_idx').on(t.creditCodeKey).where(sql`deleted_at is null and credit_code_key is not null`),
+    index('customers_name_key_trgm_idx').using('gin', sql`${t.nameKey} gin_trgm_ops`).where(sql`deleted_at is null`),
   ],
 );
 

@@ -36,6 +36,8 @@ export const roles = pgTable('roles', {
   }).notNull(),
   permissions: text('permissions').array().notNull().default(sql`'{}'::text[]`),
   builtIn: boolean('built_in').notNull().default(false),
+  /** For built-in roles: the permissions this version of Guanxi granted it, so an upgrade adds only what is new. */
+  seededPermissions: text('seeded_permissions').array(),
   readOnly: boolean('read_only').notNull().default(false),
   deletedAt: ts('deleted_at'),
   ...auditColumns(),

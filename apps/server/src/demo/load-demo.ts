@@ -1,6 +1,7 @@
 // `guanxi demo`: loads a small demo company into an empty database — departments, a dozen users,
 // a few thousand customers with contacts, follow-ups over the years, tags, pool customers, the
-// default pool rules and tasks due today and overdue — then runs the pool job once.
+// default pool rules and tasks due today and overdue, and the sales history on top of them
+// (products, orders, deals, leads, receivables, targets: demo-sales.ts) — then runs the pool job once.
 import { sql } from 'drizzle-orm';
 import type { Database, DbOrTx } from '../db/client.js';
 import { insertDepartment } from '../departments/departments.service.js';
@@ -8,6 +9,7 @@ import { insertPoolRule, defaultPoolRules } from '../pool/pool-rules.service.js'
 import { returnNeglectedCustomers } from '../pool/return-neglected-customers.js';
 import { insertUser } from '../users/users.service.js';
 import { insertJsonRows, syncIdentity } from './bulk-insert.js';
+import { loadDemoSales, type SalesCounts, type SalesCustomer } from './demo-sales.js';
 import * as gen from './generate.js';
 import { mulberry32, type Random } from './random.js';
 import * as w from './zh-cn-words.js';
@@ -19,8 +21,10 @@ export interface DemoOptions {
   seed?: number;
   customers?: number;
   password?: string;
-  /** The company's time zone, for tasks due "today". */
+  /** The company's time zone, for tasks due "today", order dates and target periods. */
   timeZone?: string;
+  /** The order number pattern (GUANXI_ORDER_NUMBER_PATTERN); the default one otherwise. */
+  orderNumberPattern?: string | undefined;
 }
 
 export interface DemoUser {
@@ -33,7 +37,7 @@ export interface DemoUser {
 export interface DemoResult {
   users: DemoUser[];
   password: string;
-  counts: { users: number; customers: number; pool: number; contacts: number; followUps: number; tasks: number; returnedByRules: number; poolWarnings: number };
+  counts: { users: number; customers: number; pool: number; contacts: number; followUps: number; tasks: number; returnedByRules: number; poolWarnings: number; sales: SalesCounts };
 }
 
 type Dept = 'hq' | 'east' | 'south' | 'service';
@@ -254,6 +258,7 @@ export async function loadDemo(database: Database, opts: DemoOptions = {}): Prom
   const customerCount = opts.customers ?? 3000;
   const now = Date.now();
   const users: DemoUser[] = [];
+  let sales: SalesCounts | null = null;
 
   await database.db.transaction(async (tx) => {
     const roles = (await tx.execute(sql`select id, key from roles where deleted_at is null`)) as unknown as { rows: Array<{ id: number; key: string }> };
@@ -302,6 +307,30 @@ export async function loadDemo(database: Database, opts: DemoOptions = {}): Prom
     await insertJsonRows(tx, 'tasks', taskColumns, demoTasks(r, built, salesReps, now, opts.timeZone ?? 'Asia/Shanghai'));
     await syncIdentity(tx, 'customers');
     await syncIdentity(tx, 'contacts');
+
+    // The sales history draws from its own stream, so adding to it leaves the customers above unchanged.
+    const primary = new Map(built.links.filter((l) => l.is_primary).map((l) => [l.customer_id as number, l.contact_id as number]));
+    const salesCustomers: SalesCustomer[] = built.customers.map((c) => ({
+      id: c.id as number,
+      name: c.name as string,
+      organization: c.kind === 'organization',
+      importance: c.importance as string,
+      ownerId: c.owner_id as number | null,
+      previousOwnerId: c.previous_owner_id as number | null,
+      createdAt: Date.parse(c.created_at as string),
+      ownerSince: c.owner_since === null ? null : Date.parse(c.owner_since as string),
+      poolSince: c.pool_since === null ? null : Date.parse(c.pool_since as string),
+      hasDeal: c.last_deal_at !== null,
+      primaryContactId: primary.get(c.id as number) ?? null,
+    }));
+    const members = (dept: Dept) => people.filter((p) => p.dept === dept && p.role === 'sales').map((p) => userId.get(p.key)!);
+    sales = await loadDemoSales(
+      tx,
+      mulberry32((opts.seed ?? 20_250_101) ^ 0x5a1e5),
+      salesCustomers,
+      { reps, salesReps, adminId: userId.get('boss')!, departments: [{ id: deptId.east, members: members('east') }, { id: deptId.south, members: members('south') }] },
+      { now, timeZone: opts.timeZone ?? 'Asia/Shanghai', ...(opts.orderNumberPattern ? { orderNumberPattern: opts.orderNumberPattern } : {}) },
+    );
   });
 
   const job = await returnNeglectedCustomers(database);
@@ -318,6 +347,7 @@ export async function loadDemo(database: Database, opts: DemoOptions = {}): Prom
       tasks: await count(database.db, 'tasks'),
       returnedByRules: job.returned,
       poolWarnings: job.warned,
+      sales: sales!,
     },
   };
 }

@@ -17,7 +17,9 @@ import { compileFilters, type ColumnsFor } from '../customers/list-filters.js';
 type Row = typeof followUps.$inferSelect;
 const audited = ['customerId', 'contactId', 'channel', 'direction', 'occurredAt', 'summary', 'outcome', 'nextFollowUpAt'] as const;
 
-interface ViewRow extends Row {
+// This API serves customer follow-ups only (inner join on customers), so the customer is always set.
+interface ViewRow extends Omit<Row, 'customerId'> {
+  customerId: number;
   customerName: string;
   contactName: string | null;
   authorName: string | null;
@@ -108,7 +110,7 @@ async function checkContact(tx: DbOrTx, customerId: number, contactId: number | 
 }
 
 /** Latest follow-up time and the next date of the latest follow-up, recomputed from the records. */
-async function refreshCustomer(tx: DbOrTx, customerId: number) {
+export async function refreshCustomer(tx: DbOrTx, customerId: number) {
   await tx.execute(sql`
     update customers c set
       last_follow_up_at = f.occurred_at,
@@ -121,7 +123,7 @@ async function refreshCustomer(tx: DbOrTx, customerId: number) {
 }
 
 /** The reminder for a follow-up's next date: one task per follow-up (source_key), kept in step with it. */
-async function syncTask(tx: DbOrTx, actor: Actor, followUp: Row, customer: { name: string; ownerId: number | null }) {
+export async function syncTask(tx: DbOrTx, actor: Actor, followUp: Row, customer: { name: string; ownerId: number | null }) {
   const sourceKey = `follow_up:${followUp.id}`;
   const [existing] = await tx.select().from(tasks).where(and(eq(tasks.sourceKey, sourceKey), isNull(tasks.deletedAt)));
   if (!followUp.nextFollowUpAt || followUp.deletedAt) {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { ADMIN, createTestContext, type Session, type TestContext } from '../test/test-app.js';
 
 let t: TestContext;
@@ -35,5 +36,20 @@ describe('jobs', () => {
     expect((await t.request(rep, { method: 'POST', url: '/api/v1/jobs/pool-return/run', payload: {} })).statusCode).toBe(403);
     expect((await t.request(admin, { method: 'POST', url: '/api/v1/jobs/nope/run', payload: {} })).statusCode).toBe(404);
     expect((await t.request(admin, { method: 'POST', url: '/api/v1/jobs/pool-return/run', payload: { asOf: 'tomorrow' } })).statusCode).toBe(400);
+    // no body at all is "run it now"
+    const bare = await t.request(admin, { method: 'POST', url: '/api/v1/jobs/pool-return/run' });
+    expect(bare.statusCode, bare.body).toBe(200);
+  });
+
+  it('keeps a month of runs: older ones of the job go when it next succeeds, and the list shows the last ten', async () => {
+    await t.database.db.execute(sql`insert into job_runs (job, status, started_at, finished_at) select 'pool-return', 'succeeded', now() - (g || ' days')::interval, now() - (g || ' days')::interval from generate_series(1, 40) g`);
+    const run = await t.request(admin, { method: 'POST', url: '/api/v1/jobs/pool-return/run', payload: {} });
+    expect(run.json()).toMatchObject({ status: 'succeeded' });
+    const [left] = await t.database.rows<{ n: number; oldest_days: number }>(
+      sql`select count(*)::int as n, extract(day from now() - min(started_at))::int as oldest_days from job_runs where job = 'pool-return'`,
+    );
+    expect(left!.oldest_days).toBeLessThanOrEqual(30);
+    const list = (await t.request(admin, { method: 'GET', url: '/api/v1/jobs' })).json();
+    expect(list.data.find((j: { name: string }) => j.name === 'pool-return').runs).toHaveLength(10);
   });
 });

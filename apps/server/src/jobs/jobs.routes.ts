@@ -24,7 +24,9 @@ export const jobsRoutes: FastifyPluginAsyncZod<{ database: Database }> = async (
   const tags = ['jobs'];
   app.get('', { config, schema: { tags, summary: 'Scheduled jobs and their last runs', response: { 200: z.object({ data: z.array(z.object({ name: z.string(), runs: z.array(jobRun) })) }), ...errors } } }, async () => {
     const rows = await database.rows<{ id: number; job: string; status: 'running' | 'succeeded' | 'failed' | 'skipped'; started_at: Date; finished_at: Date | null; result: unknown; error: string | null }>(sql`
-      select * from (select r.*, row_number() over (partition by job order by started_at desc) as n from job_runs r) x where n <= 10 order by started_at desc`);
+      select r.* from unnest(${`{${Object.keys(jobs).join(',')}}`}::text[]) as j(name)
+      cross join lateral (select * from job_runs where job = j.name order by started_at desc limit 10) r
+      order by r.started_at desc`);
     return {
       data: Object.keys(jobs).map((name) => ({
         name,
@@ -42,14 +44,15 @@ export const jobsRoutes: FastifyPluginAsyncZod<{ database: Database }> = async (
         tags,
         summary: 'Run a job now',
         params: z.strictObject({ name: z.string().max(50) }),
-        body: z.strictObject({ asOf: z.iso.datetime({ offset: true }).optional() }).optional(),
+        // no body at all means run it now (the type provider would otherwise demand an object)
+        body: z.preprocess((v) => v ?? {}, z.strictObject({ asOf: z.iso.datetime({ offset: true }).optional() })),
         response: { 200: z.object({ status: z.enum(['succeeded', 'skipped', 'failed']), runId: z.number().int(), result: z.unknown().optional(), error: z.string().optional() }), ...errors },
       },
     },
     async (req) => {
       const job = jobs[req.params.name];
       if (!job) throw notFound();
-      return runJob(database, job, req.body?.asOf ? { asOf: new Date(req.body.asOf) } : {});
+      return runJob(database, job, req.body.asOf ? { asOf: new Date(req.body.asOf) } : {});
     },
   );
 };

@@ -3,13 +3,22 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { returnNeglectedCustomers } from '../pool/return-neglected-customers.js';
+import { returnNeglectedLeads } from '../leads/return-neglected-leads.js';
+import { checkSla } from '../sla/sla-check.js';
+import { scheduleOrderVisits } from '../return-visits/return-visits.service.js';
+import { loadConfig } from '../config.js';
+import { runDuplicatesScan } from '../duplicates/duplicates-scan.js';
+import { drainOutbox, MAIL_OUTBOX_LOCK } from '../mail/outbound-mail.js';
+import { pruneImportFiles } from '../imports/prune-import-files.js';
 
 export interface JobDefinition {
   name: string;
   /** Advisory lock key, unique per job. */
   lockKey: number;
-  /** Local time (HH:MM) at which it runs each day, from the configuration. */
+  /** Local time (HH:MM) at which it runs each day, from the configuration; unused when everyMinutes is set. */
   dailyAt: (config: { poolReturnAt: string }) => string;
+  /** Instead of daily: runs every N minutes (the SLA check, the mail outbox). */
+  everyMinutes?: number;
   /** Does the work; must be idempotent. Returns counts for job_runs and the command line. */
   run: (database: Database, options: JobOptions) => Promise<Record<string, unknown>>;
 }
@@ -17,16 +26,28 @@ export interface JobDefinition {
 export interface JobOptions {
   /** The moment the job judges its rules at; now unless an admin runs it ahead. */
   asOf?: Date;
+  /** The company's time zone, for jobs that count local days; the configured one by default. */
+  timeZone?: string;
 }
 
 export const jobs: Record<string, JobDefinition> = {
   'pool-return': { name: 'pool-return', lockKey: 7_361_301, dailyAt: (c) => c.poolReturnAt, run: (db, o) => returnNeglectedCustomers(db, o) },
+  'lead-pool-return': { name: 'lead-pool-return', lockKey: 7_361_311, dailyAt: (c) => c.poolReturnAt, run: (db, o) => returnNeglectedLeads(db, o) },
+  'sla-check': { name: 'sla-check', lockKey: 7_361_321, dailyAt: () => '00:00', everyMinutes: 5, run: (db, o) => checkSla(db, o) },
+  'return-visit-schedule': { name: 'return-visit-schedule', lockKey: 7_361_322, dailyAt: (c) => c.poolReturnAt, run: (db, o) => scheduleOrderVisits(db, { ...o, timeZone: o.timeZone ?? loadConfig().timeZone }) },
+  'duplicates-scan': { name: 'duplicates-scan', lockKey: 7_361_331, dailyAt: (c) => c.poolReturnAt, run: (db, o) => runDuplicatesScan(db, o) },
+  'import-files-prune': { name: 'import-files-prune', lockKey: 7_361_341, dailyAt: (c) => c.poolReturnAt, run: (db, o) => pruneImportFiles(db, o) },
+  // replies' emails that are due (new, or waiting to be retried); the request that queued one also kicks a drain
+  'mail-outbox': { name: 'mail-outbox', lockKey: MAIL_OUTBOX_LOCK, dailyAt: () => '00:00', everyMinutes: 1, run: async (db, o) => ({ ...(await drainOutbox(db, loadConfig(), o.asOf ? { now: o.asOf } : {})) }) },
 };
 
 export type JobOutcome =
   | { status: 'succeeded'; runId: number; result: Record<string, unknown> }
   | { status: 'skipped'; runId: number }
   | { status: 'failed'; runId: number; error: string };
+
+/** How long job_runs keeps a job's runs. */
+export const RUN_HISTORY_DAYS = 30;
 
 export async function runJob(database: Database, job: JobDefinition, options: JobOptions = {}): Promise<JobOutcome> {
   const locked = await database.withAdvisoryLock(job.lockKey, false, async (): Promise<JobOutcome> => {
@@ -35,6 +56,8 @@ export async function runJob(database: Database, job: JobDefinition, options: Jo
     try {
       const result = await job.run(database, options);
       await database.db.execute(sql`update job_runs set status = 'succeeded', finished_at = now(), result = ${JSON.stringify(result)}::jsonb where id = ${runId}`);
+      // jobs every few minutes would grow the log without end; a month of history is plenty
+      await database.db.execute(sql`delete from job_runs where job = ${job.name} and started_at < now() - ${`${RUN_HISTORY_DAYS} days`}::interval`);
       return { status: 'succeeded', runId, result };
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e);

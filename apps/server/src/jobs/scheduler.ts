@@ -1,6 +1,7 @@
-// The in-process scheduler: once a minute it checks each daily job and runs the ones whose time
-// (in the company's time zone) has come and that have not yet succeeded today. Because the check
-// reads job_runs, a restart or a second instance never makes a job run twice on one day.
+// The in-process scheduler: once a minute it checks each job and runs the ones that are due — a
+// daily job whose time (in the company's time zone) has come and that has not yet succeeded today,
+// a frequent job (everyMinutes) none of whose runs started within its interval. Because the check
+// reads job_runs, a restart or a second instance never makes a daily job run twice on one day.
 import { sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
@@ -10,6 +11,13 @@ import { jobs, runJob, type JobDefinition } from './run-job.js';
 const TICK_MS = 60_000;
 
 async function isDue(database: Database, job: JobDefinition, at: string, timeZone: string): Promise<boolean> {
+  if (job.everyMinutes) {
+    // a frequent job is due when no run started within its interval (a failed one is retried at the next interval)
+    const [row] = await database.rows<{ due: boolean }>(sql`
+      select not exists (select 1 from job_runs where job = ${job.name} and status <> 'skipped'
+        and started_at > now() - ${job.everyMinutes}::int * interval '1 minute') as due`);
+    return row?.due === true;
+  }
   const [row] = await database.rows<{ due: boolean }>(sql`
     select to_char(now() at time zone ${timeZone}, 'HH24:MI') >= ${at}
        and not exists (

@@ -1,27 +1,35 @@
 // Orders and contracts (订单/合同): a customer's purchase with line items, created as drafts and
-// moved by actions (confirm, fulfil, cancel). Line amounts and order totals are computed by the
-// database in numeric — never in JavaScript numbers — and stored on the rows. Every query on
-// orders goes through `ownedBy(actor, orders.owner_id)`; an order outside the scope is 404.
-import { and, asc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
-import type { Order, OrderLine, OrderLineInput, OrderListQuery, OrderStatus, OrderSummary, PurchaseSummary } from '@guanxi/contracts';
+// moved by actions (confirm, fulfil, cancel, and approve/reject when a confirm needs approval).
+// Line amounts and order totals are computed by the database in numeric — never in JavaScript
+// numbers — and stored on the rows. Every query on orders goes through
+// `ownedBy(actor, orders.owner_id)`; an order outside the scope is 404. The one widening: the
+// user an approval is assigned to may read that order and decide it, even outside their scope.
+import { and, asc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { Order, OrderLine, OrderLineInput, OrderListQuery, OrderReturn, OrderStatus, OrderSummary, PurchaseSummary } from '@guanxi/contracts';
 import type { Actor } from '../auth/actor.js';
 import type { Database, DbOrTx } from '../db/client.js';
 import { customers, orderLines, orders, products, users } from '../db/schema.js';
 import { diff, recordAudit, type Changes } from '../platform/audit.js';
 import type { Ctx } from '../platform/context.js';
 import { ownedBy } from '../platform/data-scope.js';
-import { AppError, conflict, invalid, msg, notFound, versionConflict } from '../platform/errors.js';
+import { AppError, conflict, forbidden, invalid, msg, notFound, versionConflict } from '../platform/errors.js';
 import { countRows, cursorValue, encodeCursor, keyset, parseSort } from '../platform/pagination.js';
 import { auditFields, iso, updateVersioned } from '../platform/versioned.js';
 import { assertCustomerVisible } from '../customers/customers.service.js';
 import { nextOrderNumber } from './order-number.js';
+import { approvalReasons, closeApprovalTasks, openApprovalTask, resolveApprover } from './order-approvals.service.js';
+import { checkOpportunity, winOpportunity } from './order-opportunity.js';
+import { assertNoPayments } from './order-payments.js';
 
 export interface OrderSettings {
   numberPattern: string;
   timeZone: string;
 }
 
-const audited = ['number', 'customerId', 'ownerId', 'orderDate', 'status', 'subtotal', 'discountAmount', 'total', 'cost', 'grossMargin', 'notes'] as const;
+const audited = ['number', 'customerId', 'ownerId', 'orderDate', 'status', 'subtotal', 'discountAmount', 'total', 'cost', 'grossMargin', 'opportunityId', 'notes'] as const;
+const approvalAudited = ['status', 'approvalStatus', 'approverId', 'approvalNote'] as const;
+const approvers = alias(users, 'approver');
 
 const orderColumns = {
   id: orders.id,
@@ -37,6 +45,14 @@ const orderColumns = {
   total: sql<string>`${orders.total}::text`,
   cost: sql<string>`${orders.cost}::text`,
   grossMargin: sql<string>`${orders.grossMargin}::text`,
+  returnedAmount: sql<string>`${orders.returnedAmount}::text`,
+  opportunityId: orders.opportunityId,
+  approvalStatus: orders.approvalStatus,
+  approverId: orders.approverId,
+  approverName: approvers.name,
+  approvalRequestedAt: orders.approvalRequestedAt,
+  approvalDecidedAt: orders.approvalDecidedAt,
+  approvalNote: orders.approvalNote,
   notes: orders.notes,
   confirmedAt: orders.confirmedAt,
   fulfilledAt: orders.fulfilledAt,
@@ -62,6 +78,14 @@ const toSummary = (r: OrderRow): OrderSummary => ({
   total: r.total,
   cost: r.cost,
   grossMargin: r.grossMargin,
+  returnedAmount: r.returnedAmount,
+  opportunityId: r.opportunityId === null ? null : Number(r.opportunityId),
+  approvalStatus: r.approvalStatus,
+  approverId: r.approverId === null ? null : Number(r.approverId),
+  approverName: r.approverName,
+  approvalRequestedAt: iso(r.approvalRequestedAt),
+  approvalDecidedAt: iso(r.approvalDecidedAt),
+  approvalNote: r.approvalNote,
   notes: r.notes,
   confirmedAt: iso(r.confirmedAt),
   fulfilledAt: iso(r.fulfilledAt),
@@ -70,11 +94,19 @@ const toSummary = (r: OrderRow): OrderSummary => ({
 });
 
 const fromOrders = (db: DbOrTx) =>
-  db.select(orderColumns).from(orders).leftJoin(customers, eq(customers.id, orders.customerId)).leftJoin(users, eq(users.id, orders.ownerId));
+  db
+    .select(orderColumns)
+    .from(orders)
+    .leftJoin(customers, eq(customers.id, orders.customerId))
+    .leftJoin(users, eq(users.id, orders.ownerId))
+    .leftJoin(approvers, eq(approvers.id, orders.approverId));
 
 type OrderRow = Awaited<ReturnType<typeof fromOrders>>[number];
 
+/** Orders the actor may change: live and owned within their data scope. */
 const liveInScope = (actor: Actor): SQL => and(isNull(orders.deletedAt), ownedBy(actor, orders.ownerId))!;
+/** Orders the actor may read and decide: those in scope, plus those whose approval is assigned to them. */
+const liveVisible = (actor: Actor): SQL => and(isNull(orders.deletedAt), or(ownedBy(actor, orders.ownerId), eq(orders.approverId, actor.id)))!;
 
 async function linesOf(db: DbOrTx, orderId: number): Promise<OrderLine[]> {
   const rows = await db
@@ -91,6 +123,8 @@ async function linesOf(db: DbOrTx, orderId: number): Promise<OrderLine[]> {
       amount: sql<string>`${orderLines.amount}::text`,
       unitCost: sql<string>`${orderLines.unitCost}::text`,
       cost: sql<string>`${orderLines.cost}::text`,
+      returnedQuantity: sql<string>`(select coalesce(sum(rl.quantity), 0)::numeric(14, 3)::text from order_return_lines rl join order_returns r on r.id = rl.return_id
+        where rl.order_line_id = ${orderLines.id} and r.deleted_at is null)`,
     })
     .from(orderLines)
     .innerJoin(products, eq(products.id, orderLines.productId))
@@ -99,13 +133,42 @@ async function linesOf(db: DbOrTx, orderId: number): Promise<OrderLine[]> {
   return rows.map((r) => ({ ...r, id: Number(r.id), productId: Number(r.productId) }));
 }
 
-/** One order with its lines; `scoped: false` only right after the caller created it. */
-async function readOrder(db: DbOrTx, actor: Actor, id: number, scoped = true): Promise<Order> {
-  const [row] = await fromOrders(db).where(and(eq(orders.id, id), scoped ? liveInScope(actor) : isNull(orders.deletedAt)));
-  if (!row) throw notFound();
-  return { ...toSummary(row), lines: await linesOf(db, id) };
+async function returnsOf(database: Database, db: DbOrTx, orderId: number): Promise<OrderReturn[]> {
+  const rows = await database.rows<{ id: number; returned_on: string; reason: string; amount: string; cost: string; created_at: Date | string; created_by: number | null; created_by_name: string | null; lines: OrderReturn['lines'] }>(
+    sql`select r.id, r.returned_on::text as returned_on, r.reason, r.amount::text as amount, r.cost::text as cost, r.created_at, r.created_by, u.name as created_by_name,
+          coalesce((select jsonb_agg(jsonb_build_object('id', rl.id, 'orderLineId', rl.order_line_id, 'productSku', p.sku, 'productName', p.name,
+              'quantity', rl.quantity::text, 'amount', rl.amount::text, 'cost', rl.cost::text) order by l.position)
+            from order_return_lines rl join order_lines l on l.id = rl.order_line_id join products p on p.id = l.product_id
+            where rl.return_id = r.id), '[]'::jsonb) as lines
+        from order_returns r left join users u on u.id = r.created_by
+        where r.order_id = ${orderId} and r.deleted_at is null
+        order by r.returned_on, r.id`,
+    db,
+  );
+  return rows.map((r) => ({
+    id: Number(r.id),
+    returnedOn: r.returned_on,
+    reason: r.reason,
+    amount: r.amount,
+    cost: r.cost,
+    createdAt: new Date(r.created_at).toISOString(),
+    createdBy: r.created_by === null ? null : Number(r.created_by),
+    createdByName: r.created_by_name,
+    lines: r.lines.map((l) => ({ ...l, id: Number(l.id), orderLineId: Number(l.orderLineId) })),
+  }));
 }
-export const getOrder = (database: Database, ctx: Ctx, id: number) => readOrder(database.db, ctx.actor, id);
+
+/**
+ * One order with its lines and returns. `scope`: `change` (in the data scope), `read` (also the
+ * assigned approver), `none` only right after the caller created or changed it.
+ */
+export async function readOrder(database: Database, db: DbOrTx, actor: Actor, id: number, scope: 'change' | 'read' | 'none' = 'change'): Promise<Order> {
+  const where = scope === 'change' ? liveInScope(actor) : scope === 'read' ? liveVisible(actor) : isNull(orders.deletedAt);
+  const [row] = await fromOrders(db).where(and(eq(orders.id, id), where));
+  if (!row) throw notFound();
+  return { ...toSummary(row), lines: await linesOf(db, id), returns: await returnsOf(database, db, id) };
+}
+export const getOrder = (database: Database, ctx: Ctx, id: number) => readOrder(database, database.db, ctx.actor, id, 'read');
 
 const sortColumns = {
   // a date compares with the cursor's timestamptz (both in the session time zone), so the date index serves
@@ -117,7 +180,7 @@ const sortColumns = {
 };
 
 export async function listOrders(database: Database, ctx: Ctx, query: OrderListQuery): Promise<{ data: OrderSummary[]; nextCursor: string | null; total: number; totalApproximate: boolean }> {
-  const conds: SQL[] = [liveInScope(ctx.actor)];
+  const conds: SQL[] = [liveVisible(ctx.actor)];
   if (query.q) {
     const like = `%${query.q.replace(/[\\%_]/g, (c: string) => `\\${c}`)}%`;
     conds.push(sql`(${orders.number} ilike ${like} or ${orders.customerId} in (select c.id from customers c where c.name ilike ${like}))`);
@@ -126,6 +189,9 @@ export async function listOrders(database: Database, ctx: Ctx, query: OrderListQ
   if (query['filter[customerId]']) conds.push(sql`${orders.customerId} = ${query['filter[customerId]']}`);
   const owner = query['filter[ownerId]'];
   if (owner !== undefined) conds.push(sql`${orders.ownerId} = ${owner === 'me' ? ctx.actor.id : owner}`);
+  if (query['filter[approval]']) conds.push(sql`${orders.approvalStatus} = ${query['filter[approval]']}`);
+  const approver = query['filter[approverId]'];
+  if (approver !== undefined) conds.push(sql`${orders.approverId} = ${approver === 'me' ? ctx.actor.id : approver}`);
   const where = sql.join(conds, sql` and `);
   const page = keyset(parseSort(query.sort, sortColumns, '-orderDate'), sql`${orders.id}`, query.cursor);
   const rows = await database.db
@@ -133,6 +199,7 @@ export async function listOrders(database: Database, ctx: Ctx, query: OrderListQ
     .from(orders)
     .leftJoin(customers, eq(customers.id, orders.customerId))
     .leftJoin(users, eq(users.id, orders.ownerId))
+    .leftJoin(approvers, eq(approvers.id, orders.approverId))
     .where(sql`${where} and ${page.where}`)
     .orderBy(page.orderBy)
     .limit(query.limit + 1);
@@ -229,6 +296,7 @@ export interface CreateOrderInput {
   customerId: number;
   orderDate?: string | undefined;
   ownerId?: number | undefined;
+  opportunityId?: number | null | undefined;
   notes?: string | null | undefined;
   lines: OrderLineInput[];
 }
@@ -241,6 +309,7 @@ export async function createOrder(database: Database, ctx: Ctx, settings: OrderS
       throw err;
     });
     if (input.ownerId !== undefined) await checkOwner(tx, actor, input.ownerId);
+    if (input.opportunityId) await checkOpportunity(database, tx, actor, input.opportunityId, customer.id);
     await checkProducts(tx, input.lines);
     const number = await nextOrderNumber(database, tx, { pattern: settings.numberPattern, timeZone: settings.timeZone });
     const [row] = await tx
@@ -250,6 +319,7 @@ export async function createOrder(database: Database, ctx: Ctx, settings: OrderS
         customerId: customer.id,
         ownerId: input.ownerId ?? customer.ownerId ?? actor.id,
         orderDate: input.orderDate ?? todayIn(settings.timeZone),
+        opportunityId: input.opportunityId ?? null,
         notes: input.notes ?? null,
         createdBy: actor.id,
         updatedBy: actor.id,
@@ -258,7 +328,7 @@ export async function createOrder(database: Database, ctx: Ctx, settings: OrderS
     const id = Number(row!.id);
     await replaceLines(database, tx, id, input.lines);
     // Read back without the scope: the default owner (the customer's) may be outside the caller's scope.
-    const created = await readOrder(tx, actor, id, false);
+    const created = await readOrder(database, tx, actor, id, 'none');
     await recordAudit(tx, ctx, { entity: 'order', entityId: id, action: 'create', changes: orderChanges(null, created) });
     return created;
   });
@@ -267,17 +337,27 @@ export async function createOrder(database: Database, ctx: Ctx, settings: OrderS
 const statusZh: Record<OrderStatus, string> = { draft: '草稿', confirmed: '已确认', fulfilled: '已履行', cancelled: '已取消' };
 
 /** Locks the order row for the rest of the transaction, so status checks and line edits do not race. */
-async function lockOrder(tx: DbOrTx, actor: Actor, id: number, version: number): Promise<Order> {
-  const [locked] = await tx.select({ id: orders.id }).from(orders).where(and(eq(orders.id, id), liveInScope(actor))).for('update');
+async function lockOrder(database: Database, tx: DbOrTx, actor: Actor, id: number, version: number, scope: 'change' | 'read' = 'change'): Promise<Order> {
+  const [locked] = await tx
+    .select({ id: orders.id })
+    .from(orders)
+    .where(and(eq(orders.id, id), scope === 'change' ? liveInScope(actor) : liveVisible(actor)))
+    .for('update');
   if (!locked) throw notFound();
-  const before = await readOrder(tx, actor, id);
+  const before = await readOrder(database, tx, actor, id, scope);
   if (before.version !== version) throw versionConflict(before);
   return before;
 }
 
+const pendingConflict = (path: string) =>
+  conflict(msg('This order is waiting for approval: it cannot change until the approver decides.', '该订单正在等待审批：审批人决定之前不能修改。'), [
+    { path, message: 'approval pending', code: 'approval_pending' },
+  ]);
+
 export interface UpdateOrderInput {
   orderDate?: string | undefined;
   ownerId?: number | undefined;
+  opportunityId?: number | null | undefined;
   notes?: string | null | undefined;
   lines?: OrderLineInput[] | undefined;
   version: number;
@@ -286,53 +366,149 @@ export interface UpdateOrderInput {
 export async function updateOrder(database: Database, ctx: Ctx, id: number, input: UpdateOrderInput): Promise<Order> {
   const { actor } = ctx;
   return database.db.transaction(async (tx) => {
-    const before = await lockOrder(tx, actor, id, input.version);
+    const before = await lockOrder(database, tx, actor, id, input.version);
     const { version, lines, ...patch } = input;
-    if (before.status !== 'draft' && (lines !== undefined || patch.orderDate !== undefined || patch.ownerId !== undefined)) {
+    const structural = lines !== undefined ? 'lines' : patch.orderDate !== undefined ? 'orderDate' : patch.ownerId !== undefined ? 'ownerId' : patch.opportunityId !== undefined ? 'opportunityId' : null;
+    if (before.status !== 'draft' && structural) {
       throw conflict(
         msg(
-          `This order is ${before.status}: only a draft order's lines, date and owner can change.`,
-          `该订单${statusZh[before.status]}：只有草稿订单可以修改明细、日期和负责人。`,
+          `This order is ${before.status}: only a draft order's lines, date, owner and opportunity can change.`,
+          `该订单${statusZh[before.status]}：只有草稿订单可以修改明细、日期、负责人和商机。`,
         ),
-        [{ path: lines !== undefined ? 'lines' : patch.orderDate !== undefined ? 'orderDate' : 'ownerId', message: `order is ${before.status}`, code: 'not_draft' }],
+        [{ path: structural, message: `order is ${before.status}`, code: 'not_draft' }],
       );
     }
+    // What the approver is asked to approve must stay what they see.
+    if (before.approvalStatus === 'pending' && structural) throw pendingConflict(structural);
     if (patch.ownerId !== undefined && patch.ownerId !== before.ownerId) await checkOwner(tx, actor, patch.ownerId);
+    if (patch.opportunityId) await checkOpportunity(database, tx, actor, patch.opportunityId, before.customerId);
     if (lines) await checkProducts(tx, lines);
     await updateVersioned(tx, orders, { id, version, actorId: actor.id, patch, toApi: (r) => r });
     if (lines) await replaceLines(database, tx, id, lines);
-    const after = await readOrder(tx, actor, id, false);
+    const after = await readOrder(database, tx, actor, id, 'none');
     await recordAudit(tx, ctx, { entity: 'order', entityId: id, action: 'update', changes: orderChanges(before, after) });
     return after;
   });
 }
 
 export const orderActions = {
-  confirm: { from: ['draft'], to: 'confirmed', stamp: 'confirmedAt', en: 'confirmed', zh: '确认' },
-  fulfil: { from: ['confirmed'], to: 'fulfilled', stamp: 'fulfilledAt', en: 'fulfilled', zh: '履行' },
-  cancel: { from: ['draft', 'confirmed'], to: 'cancelled', stamp: 'cancelledAt', en: 'cancelled', zh: '取消' },
-} as const satisfies Record<string, { from: readonly OrderStatus[]; to: OrderStatus; stamp: 'confirmedAt' | 'fulfilledAt' | 'cancelledAt'; en: string; zh: string }>;
+  confirm: { from: ['draft'], to: 'confirmed', en: 'confirmed', zh: '确认' },
+  fulfil: { from: ['confirmed'], to: 'fulfilled', en: 'fulfilled', zh: '履行' },
+  cancel: { from: ['draft', 'confirmed'], to: 'cancelled', en: 'cancelled', zh: '取消' },
+} as const satisfies Record<string, { from: readonly OrderStatus[]; to: OrderStatus; en: string; zh: string }>;
 export type OrderAction = keyof typeof orderActions;
+
+/**
+ * Confirms a locked draft: the status, the customer's last deal date (the same instant as
+ * confirmed_at, so a later cancel can tell whether this order set it) and the linked deal, won.
+ */
+async function confirmLocked(database: Database, tx: DbOrTx, ctx: Ctx, before: Order, approval: Record<string, unknown>) {
+  await updateVersioned(tx, orders, { id: before.id, version: before.version, actorId: ctx.actor.id, patch: { status: 'confirmed', confirmedAt: sql`now()`, ...approval }, toApi: (r) => r });
+  // A plain column write: the deal date is derived data, not an edit of the customer (no version bump).
+  await tx.update(customers).set({ lastDealAt: sql`now()` }).where(eq(customers.id, before.customerId));
+  if (before.opportunityId !== null) await winOpportunity(tx, ctx, before.opportunityId, { orderId: before.id, amount: before.total });
+}
+
+/**
+ * After a confirmed order is cancelled, the customer's last deal date goes back to the latest
+ * other confirmed or fulfilled order — but only if this order's confirmation is what set it
+ * (a later deal, e.g. a won opportunity, keeps its date).
+ */
+async function restoreLastDeal(database: Database, tx: DbOrTx, order: Order) {
+  await database.rows(
+    sql`update customers c set last_deal_at = (
+          select max(greatest(o.confirmed_at, o.fulfilled_at)) from orders o
+          where o.customer_id = c.id and o.id <> ${order.id} and o.deleted_at is null and o.status in ('confirmed', 'fulfilled'))
+        where c.id = ${order.customerId} and c.last_deal_at = (select confirmed_at from orders where id = ${order.id})`,
+    tx,
+  );
+}
 
 export async function changeOrderStatus(database: Database, ctx: Ctx, id: number, action: OrderAction, version: number): Promise<Order> {
   const { actor } = ctx;
   const rule = orderActions[action];
   return database.db.transaction(async (tx) => {
-    const before = await lockOrder(tx, actor, id, version);
+    const before = await lockOrder(database, tx, actor, id, version);
     if (!(rule.from as readonly OrderStatus[]).includes(before.status)) {
       throw conflict(
         msg(`A ${before.status} order cannot be ${rule.en}.`, `${statusZh[before.status]}的订单不能${rule.zh}。`),
         [{ path: 'status', message: `cannot go from ${before.status} to ${rule.to}`, code: 'invalid_transition' }],
       );
     }
-    if (action === 'confirm' && before.lines.length === 0) throw invalid('lines', 'an order needs at least one line to be confirmed', 'too_small');
-    await updateVersioned(tx, orders, { id, version, actorId: actor.id, patch: { status: rule.to, [rule.stamp]: new Date() }, toApi: (r) => r });
-    if (rule.to === 'confirmed' || rule.to === 'fulfilled') {
-      // A plain column write: the deal date is derived data, not an edit of the customer (no version bump).
+    if (action === 'confirm') {
+      if (before.approvalStatus === 'pending') throw pendingConflict('status');
+      if (before.lines.length === 0) throw invalid('lines', 'an order needs at least one line to be confirmed', 'too_small');
+      const reasons = await approvalReasons(database, tx, id);
+      if (reasons.amount || reasons.discount) return requestApproval(database, tx, ctx, before);
+      await confirmLocked(database, tx, ctx, before, before.approvalStatus === 'rejected' ? { approvalStatus: 'none' } : {});
+    } else if (action === 'fulfil') {
+      await updateVersioned(tx, orders, { id, version, actorId: actor.id, patch: { status: 'fulfilled', fulfilledAt: sql`now()` }, toApi: (r) => r });
       await tx.update(customers).set({ lastDealAt: sql`now()` }).where(eq(customers.id, before.customerId));
+    } else {
+      if (before.status === 'confirmed') await assertNoPayments(database, tx, id);
+      // Cancelling withdraws a pending request: the approver has nothing left to decide.
+      const withdraw = before.approvalStatus === 'pending' ? { approvalStatus: 'none' as const, approverId: null, approvalRequestedAt: null } : {};
+      await updateVersioned(tx, orders, { id, version, actorId: actor.id, patch: { status: 'cancelled', cancelledAt: sql`now()`, ...withdraw }, toApi: (r) => r });
+      if (before.approvalStatus === 'pending') await closeApprovalTasks(database, tx, ctx, id);
+      if (before.status === 'confirmed') await restoreLastDeal(database, tx, before);
     }
-    const after = await readOrder(tx, actor, id, false);
-    await recordAudit(tx, ctx, { entity: 'order', entityId: id, action, changes: diff(before, after, ['status']) });
+    const after = await readOrder(database, tx, actor, id, 'none');
+    await recordAudit(tx, ctx, { entity: 'order', entityId: id, action, changes: diff(before, after, action === 'cancel' ? approvalAudited : ['status']) });
+    return after;
+  });
+}
+
+/** The confirm crossed a threshold: the order stays a draft, pending, and the approver gets a task. */
+async function requestApproval(database: Database, tx: DbOrTx, ctx: Ctx, before: Order): Promise<Order> {
+  const approverId = await resolveApprover(database, tx, before.ownerId);
+  await updateVersioned(tx, orders, {
+    id: before.id,
+    version: before.version,
+    actorId: ctx.actor.id,
+    patch: { approvalStatus: 'pending', approverId, approvalRequestedAt: sql`now()`, approvalDecidedAt: null, approvalNote: null },
+    toApi: (r) => r,
+  });
+  await openApprovalTask(database, tx, ctx, before, approverId, before.version + 1);
+  const after = await readOrder(database, tx, ctx.actor, before.id, 'none');
+  await recordAudit(tx, ctx, { entity: 'order', entityId: before.id, action: 'request_approval', changes: diff(before, after, approvalAudited) });
+  return after;
+}
+
+export type ApprovalDecision = 'approve' | 'reject';
+
+/**
+ * Who may decide in the approver's place: someone who manages sales over all data (an
+ * administrator, as built in) — the same people the approver falls back to — never the owner.
+ */
+function mayStandIn(actor: Actor, ownerId: number): boolean {
+  return actor.permissions.has('sales.manage') && actor.dataScope === 'all' && actor.id !== ownerId;
+}
+
+/**
+ * The assigned approver (or an administrator, who may stand in) decides a pending approval:
+ * approve confirms the order, reject leaves it a draft with the note. Anyone else: 403.
+ */
+export async function decideApproval(database: Database, ctx: Ctx, id: number, decision: ApprovalDecision, input: { version: number; note?: string | null | undefined }): Promise<Order> {
+  const { actor } = ctx;
+  return database.db.transaction(async (tx) => {
+    const before = await lockOrder(database, tx, actor, id, input.version, 'read');
+    if (before.approvalStatus !== 'pending') {
+      throw conflict(msg('This order is not waiting for approval.', '该订单没有待审批的申请。'), [{ path: 'approvalStatus', message: `approval is ${before.approvalStatus}`, code: 'not_pending' }]);
+    }
+    if (before.approverId !== actor.id && !mayStandIn(actor, before.ownerId)) {
+      throw forbidden(
+        msg(
+          `Only ${before.approverName ?? 'the assigned approver'} (the approver of this order) or an administrator can decide it.`,
+          before.approverName ? `只有本订单的审批人（${before.approverName}）或系统管理员可以审批。` : '只有本订单的审批人或系统管理员可以审批。',
+        ),
+      );
+    }
+    const decided = { approvalDecidedAt: sql`now()`, approvalNote: input.note ?? null };
+    if (decision === 'approve') await confirmLocked(database, tx, ctx, before, { approvalStatus: 'approved', ...decided });
+    else await updateVersioned(tx, orders, { id, version: before.version, actorId: actor.id, patch: { approvalStatus: 'rejected', ...decided }, toApi: (r) => r });
+    await closeApprovalTasks(database, tx, ctx, id);
+    const after = await readOrder(database, tx, actor, id, 'none');
+    await recordAudit(tx, ctx, { entity: 'order', entityId: id, action: decision, changes: diff(before, after, approvalAudited) });
     return after;
   });
 }
@@ -340,23 +516,36 @@ export async function changeOrderStatus(database: Database, ctx: Ctx, id: number
 /** Soft delete, for drafts and cancelled orders only: confirmed and fulfilled ones are the record of a sale. */
 export async function deleteOrder(database: Database, ctx: Ctx, id: number): Promise<void> {
   await database.db.transaction(async (tx) => {
-    const [before] = await tx.select({ id: orders.id, number: orders.number, status: orders.status }).from(orders).where(and(eq(orders.id, id), liveInScope(ctx.actor))).for('update');
+    const [before] = await tx
+      .select({ id: orders.id, number: orders.number, status: orders.status, approvalStatus: orders.approvalStatus })
+      .from(orders)
+      .where(and(eq(orders.id, id), liveInScope(ctx.actor)))
+      .for('update');
     if (!before) throw notFound();
     if (before.status === 'confirmed' || before.status === 'fulfilled') {
       throw conflict(msg(`A ${before.status} order cannot be deleted; cancel it instead.`, `${statusZh[before.status]}的订单不能删除，请改为取消。`));
     }
     await tx.update(orders).set({ deletedAt: new Date(), deletedBy: ctx.actor.id }).where(eq(orders.id, id));
+    if (before.approvalStatus === 'pending') await closeApprovalTasks(database, tx, ctx, id);
     await recordAudit(tx, ctx, { entity: 'order', entityId: id, action: 'delete', changes: { number: { old: before.number, new: null } } });
   });
 }
 
-/** What a customer bought, over its confirmed and fulfilled orders within the caller's scope. */
+export { lockOrder, statusZh, todayIn };
+
+/**
+ * What a customer bought, over its confirmed and fulfilled orders within the caller's scope, net
+ * of returns: the amount less what came back, the margin less the returned lines' margin
+ * (their amount less their cost share).
+ */
 export async function purchaseSummaryOf(database: Database, ctx: Ctx, customerId: number): Promise<PurchaseSummary> {
   await assertCustomerVisible(database.db, ctx.actor, customerId);
   const [row] = await database.rows<{ n: number; first: string | null; last: string | null; total: string; margin: string }>(sql`
     select count(*)::int as n, min(o.order_date)::text as first, max(o.order_date)::text as last,
-      coalesce(sum(o.total), 0)::numeric(20, 2)::text as total, coalesce(sum(o.gross_margin), 0)::numeric(20, 2)::text as margin
+      coalesce(sum(o.total - o.returned_amount), 0)::numeric(20, 2)::text as total,
+      coalesce(sum(o.gross_margin - coalesce(r.amount - r.cost, 0)), 0)::numeric(20, 2)::text as margin
     from orders o
+    left join lateral (select sum(x.amount) as amount, sum(x.cost) as cost from order_returns x where x.order_id = o.id and x.deleted_at is null) r on true
     where o.customer_id = ${customerId} and o.deleted_at is null and o.status in ('confirmed', 'fulfilled')
       and ${ownedBy(ctx.actor, sql`o.owner_id`)}`);
   return {

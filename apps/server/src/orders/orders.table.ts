@@ -23,6 +23,16 @@ export const orders = pgTable(
     total: money('total').notNull().default('0'),
     cost: money('cost').notNull().default('0'),
     grossMargin: money('gross_margin').notNull().default('0'),
+    /** Sum of the order's returns; what the customer owes on the order is total - returned_amount. */
+    returnedAmount: money('returned_amount').notNull().default('0'),
+    /** The deal this order wins when confirmed (no FK: opportunities are another slice's table). */
+    opportunityId: bigint('opportunity_id', { mode: 'number' }),
+    /** none until a confirm crosses the approval rule; pending blocks line edits until decided. */
+    approvalStatus: text('approval_status', { enum: ['none', 'pending', 'approved', 'rejected'] }).notNull().default('none'),
+    approverId: bigint('approver_id', { mode: 'number' }).references(() => users.id),
+    approvalRequestedAt: ts('approval_requested_at'),
+    approvalDecidedAt: ts('approval_decided_at'),
+    approvalNote: text('approval_note'),
     notes: text('notes'),
     confirmedAt: ts('confirmed_at'),
     fulfilledAt: ts('fulfilled_at'),
@@ -33,9 +43,13 @@ export const orders = pgTable(
   },
   (t) => [
     index('orders_owner_idx').on(t.ownerId, t.id).where(sql`deleted_at is null`),
+    // One owner's orders newest first (a rep's list, a manager filtering by rep): the default sort
+    // seeks here instead of walking the date index past every other owner's orders (bench/results/sales.md).
+    index('orders_owner_date_idx').on(t.ownerId, t.orderDate, t.id).where(sql`deleted_at is null`),
     index('orders_customer_idx').on(t.customerId, t.orderDate).where(sql`deleted_at is null`),
     index('orders_date_idx').on(t.orderDate, t.id).where(sql`deleted_at is null`),
     index('orders_updated_idx').on(t.updatedAt, t.id).where(sql`deleted_at is null`),
+    index('orders_approver_idx').on(t.approverId, t.id).where(sql`deleted_at is null and approval_status = 'pending'`),
   ],
 );
 
@@ -64,3 +78,47 @@ export const orderNumberCounters = pgTable('order_number_counters', {
   scope: text('scope').primaryKey(),
   lastValue: integer('last_value').notNull(),
 });
+
+/**
+ * The company's approval rule for orders, one row (id 1). A confirm needs approval when the order
+ * total reaches `amount_threshold` or any line's discount rate reaches `discount_rate_threshold`;
+ * a null threshold is off.
+ */
+export const orderApprovalSettings = pgTable('order_approval_settings', {
+  id: integer('id').primaryKey(),
+  amountThreshold: money('amount_threshold'),
+  discountRateThreshold: numeric('discount_rate_threshold', { precision: 5, scale: 4 }),
+  ...auditColumns(),
+});
+
+/** Goods coming back on a confirmed or fulfilled order; its amount reduces what the order is worth. */
+export const orderReturns = pgTable(
+  'order_returns',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    orderId: bigint('order_id', { mode: 'number' }).notNull().references(() => orders.id),
+    returnedOn: date('returned_on').notNull(),
+    reason: text('reason').notNull(),
+    /** Sum of the return's line amounts. */
+    amount: money('amount').notNull().default('0'),
+    /** Sum of the returned lines' cost share: the margin given back is amount - cost. */
+    cost: money('cost').notNull().default('0'),
+    deletedAt: ts('deleted_at'),
+    ...auditColumns(),
+  },
+  (t) => [index('order_returns_order_idx').on(t.orderId, t.returnedOn).where(sql`deleted_at is null`)],
+);
+
+/** amount = line amount × returned quantity / line quantity, cost likewise, each rounded to the cent in SQL. */
+export const orderReturnLines = pgTable(
+  'order_return_lines',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    returnId: bigint('return_id', { mode: 'number' }).notNull().references(() => orderReturns.id, { onDelete: 'cascade' }),
+    orderLineId: bigint('order_line_id', { mode: 'number' }).notNull().references(() => orderLines.id),
+    quantity: numeric('quantity', { precision: 14, scale: 3 }).notNull(),
+    amount: money('amount').notNull(),
+    cost: money('cost').notNull(),
+  },
+  (t) => [index('order_return_lines_return_idx').on(t.returnId), index('order_return_lines_line_idx').on(t.orderLineId)],
+);

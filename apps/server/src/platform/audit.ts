@@ -1,7 +1,7 @@
 // The audit trail: every change records who, when, which fields, old and new values.
 import type { DbOrTx } from '../db/client.js';
 import { auditLog } from '../db/schema.js';
-import type { Ctx } from './context.js';
+import type { Ctx, SystemCtx } from './context.js';
 
 export type Changes = Record<string, { old: unknown; new: unknown }>;
 
@@ -18,7 +18,7 @@ export function diff<T extends Record<string, unknown>>(before: T | null, after:
 
 export async function recordAudit(
   db: DbOrTx,
-  ctx: Pick<Ctx, 'actor' | 'requestId' | 'ip'> | null,
+  ctx: Pick<Ctx, 'actor' | 'requestId' | 'ip'> | SystemCtx | null,
   entry: { entity: string; entityId: string | number; action: string; changes?: Changes | null },
 ): Promise<void> {
   await db.insert(auditLog).values({

@@ -9,6 +9,16 @@ export interface Ctx {
   ip: string;
 }
 
+/**
+ * A change no user made — a message that arrived by email — audited with actor null and the
+ * source in requestId ("email:<message-id>").
+ */
+export interface SystemCtx {
+  actor: null;
+  requestId: string;
+  ip: string;
+}
+
 export function ctxOf(req: FastifyRequest): Ctx {
   if (!req.actor) throw new AppError('UNAUTHENTICATED');
   return { actor: req.actor, requestId: req.id, ip: req.ip };

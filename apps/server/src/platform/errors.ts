@@ -71,7 +71,7 @@ const messages: Record<Lang, Record<ErrorCode, string>> = {
 const zodLocales = { en: z.locales.en(), 'zh-CN': z.locales.zhCN() } as const;
 
 /** Chinese for the messages our own schemas (packages/contracts) attach to their rules. */
-const schemaMessagesZh: Record<string, string> = {
+export const schemaMessagesZh: Record<string, string> = {
   'a colour like #1677ff': '颜色格式应为 #1677ff',
   'a web address starting with http:// or https://': '网址应以 http:// 或 https:// 开头',
   'comma-separated ids': '应为以逗号分隔的编号',
@@ -81,6 +81,11 @@ const schemaMessagesZh: Record<string, string> = {
   'not a mobile number: 11 digits starting 13–19, or +country code and number': '手机号格式不正确：应为 13–19 开头的 11 位数字，或 +国家代码加号码',
   'not a phone number': '电话号码格式不正确',
   'not a postal code': '邮政编码格式不正确',
+  'not a postal code: 6 digits': '邮政编码格式不正确：应为 6 位数字',
+  'not a complete phone number: area code and number (010-12345678), or +country code and number': '电话号码不完整：应为区号加号码（如 010-12345678），或 +国家代码加号码',
+  'must not contain the survivor': '不能包含保留的客户',
+  'must not repeat an id': '编号不能重复',
+  'me or user ids separated by commas': '应为 me 或以逗号分隔的用户编号',
   'not a valid unified social credit code (18 characters, check digit per GB 32100-2015)': '统一社会信用代码无效（应为 18 位，校验位按 GB 32100-2015 计算）',
   'not an email address': '邮箱地址格式不正确',
 };

@@ -115,4 +115,22 @@ describe('pool return job', () => {
     const [event] = await t.database.rows<{ data: { ruleKind: string } }>(sql`select data from customer_events where customer_id = ${noDeal}`);
     expect(event!.data.ruleKind).toBe('no_deal');
   });
+
+  it('a rule exempting customers with open deals keeps those, and returns them once the deal is closed', async () => {
+    const rule = await t.request(admin, {
+      method: 'POST',
+      url: '/api/v1/pool-rules',
+      payload: { name: '60 天未跟进（有商机除外）', kind: 'no_follow_up', days: { default: 60 }, warnDays: 0, exempt: { withOpenDeals: true } },
+    });
+    expect(rule.statusCode).toBe(201);
+    // VIP and a recent deal keep the earlier rules out of it: only the new rule applies
+    const withDeal = await ownedCustomer('有在谈商机', { ownerDays: 200, followUpDays: 70, importance: 'vip', dealDays: 10 });
+    const res = await t.request(owner, { method: 'POST', url: '/api/v1/opportunities', payload: { name: '年度采购', customerId: withDeal, amount: '50000.00' } });
+    expect(res.statusCode).toBe(201);
+    await runJob(t.database, jobs['pool-return']!);
+    expect(await ownerOf(withDeal)).toBe(owner.userId);
+    await t.database.db.execute(sql`update opportunities set closed_at = now() where customer_id = ${withDeal}`);
+    await runJob(t.database, jobs['pool-return']!);
+    expect(await ownerOf(withDeal)).toBeNull();
+  });
 });

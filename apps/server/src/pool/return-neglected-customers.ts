@@ -42,7 +42,8 @@ function notExempt(rule: RuleRow): SQL {
   if (tagIds.length) {
     parts.push(sql`not exists (select 1 from customer_tags ct where ct.customer_id = c.id and ct.tag_id in (select (jsonb_array_elements_text(${JSON.stringify(tagIds)}::jsonb))::bigint))`);
   }
-  // exempt.withOpenDeals takes effect once opportunities exist; until then no customer has an open deal.
+  // A customer with a deal still in the pipeline is being worked, whatever the follow-up dates say.
+  if (rule.exempt.withOpenDeals) parts.push(sql`not exists (select 1 from opportunities o where o.customer_id = c.id and o.deleted_at is null and o.closed_at is null)`);
   return sql.join(parts, sql` and `);
 }
 

@@ -19,8 +19,8 @@ export const builtInRoles: readonly RoleSeed[] = [
     description: 'Manager: runs a team, sees its department and sub-departments',
     dataScope: 'department_tree',
     permissions: [
-      'customers.read', 'customers.write', 'customers.delete', 'customers.assign', 'personal_data.view', 'pool.manage',
-      'sales.read', 'sales.write', 'service.read', 'service.write', 'marketing.read', 'analytics.read', 'audit.read', 'api_tokens.use',
+      'customers.read', 'customers.write', 'customers.delete', 'customers.assign', 'customers.import', 'customers.export', 'personal_data.view', 'pool.manage',
+      'sales.read', 'sales.write', 'sales.manage', 'service.read', 'service.write', 'marketing.read', 'analytics.read', 'audit.read', 'api_tokens.use',
     ],
     readOnly: false,
   },
@@ -53,7 +53,7 @@ export const builtInRoles: readonly RoleSeed[] = [
     name: '数据分析师',
     description: 'Analyst: reads everything, changes nothing, personal data masked',
     dataScope: 'all',
-    permissions: ['customers.read', 'sales.read', 'service.read', 'marketing.read', 'analytics.read'],
+    permissions: ['customers.read', 'customers.export', 'sales.read', 'service.read', 'marketing.read', 'analytics.read'],
     readOnly: true,
   },
 ];

@@ -27,13 +27,28 @@ export function toRole(row: RoleRow, userCount = 0): Role {
   };
 }
 
-/** Creates the built-in roles that are missing; never overwrites what an admin changed. */
+/**
+ * Creates the built-in roles that are missing, and on an upgrade gives each built-in role the
+ * permissions this version grants it that the last seeding did not (e.g. a new `sales.manage` for
+ * managers). What an admin changed stays: a permission they removed from a role is not given back,
+ * because it was in the role's seeded set before.
+ */
 export async function seedBuiltInRoles(db: DbOrTx): Promise<void> {
   for (const r of builtInRoles) {
+    const granted = [...r.permissions];
     await db
       .insert(roles)
-      .values({ key: r.key, name: r.name, description: r.description, dataScope: r.dataScope, permissions: [...r.permissions], builtIn: true, readOnly: r.readOnly })
+      .values({ key: r.key, name: r.name, description: r.description, dataScope: r.dataScope, permissions: granted, seededPermissions: granted, builtIn: true, readOnly: r.readOnly })
       .onConflictDoNothing({ target: roles.key });
+    // one text[] parameter (permission keys are [a-z._] only); a JS array would expand to a row
+    const grantedArray = sql`${`{${granted.join(',')}}`}::text[]`;
+    // Roles seeded before seeded_permissions existed count as seeded with everything they hold now.
+    await db.execute(sql`
+      update roles
+      set permissions = array(select distinct p from unnest(permissions || array(
+            select g from unnest(${grantedArray}) g where g <> all(coalesce(seeded_permissions, permissions)))) p order by p),
+          seeded_permissions = ${grantedArray}
+      where key = ${r.key} and built_in and seeded_permissions is distinct from ${grantedArray}`);
   }
   // New permissions added in later versions reach the admin role too.
   await db.update(roles).set({ permissions: [...allPermissions] }).where(eq(roles.key, 'admin'));

@@ -1,7 +1,7 @@
 // HTTP routes of tasks (/tasks) and the home page's reminders (/home/reminders).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createTaskBody, errorEnvelope, idParams, listPage, reminders, task, taskListQuery, updateTaskBody } from '@guanxi/contracts';
+import { createTaskBody, errorEnvelope, idParams, listPage, reminders, remindersQuery, task, taskListQuery, updateTaskBody } from '@guanxi/contracts';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { ctxOf } from '../platform/context.js';
@@ -30,7 +30,9 @@ export const tasksRoutes: FastifyPluginAsyncZod<{ database: Database; config: Co
 };
 
 export const homeRoutes: FastifyPluginAsyncZod<{ database: Database; config: Config }> = async (app, { database, config }) => {
-  app.get('/reminders', { schema: { tags: ['home'], summary: 'Your open tasks due today and overdue, with counts', response: { 200: reminders, ...errors } } }, async (req) =>
-    getReminders(database, ctxOf(req), config.timeZone),
+  app.get(
+    '/reminders',
+    { schema: { tags: ['home'], summary: 'Open tasks due today and overdue, with counts: yours, or (scope=team) the others’ in your data scope', querystring: remindersQuery, response: { 200: reminders, ...errors } } },
+    async (req) => getReminders(database, ctxOf(req), config.timeZone, req.query.scope),
   );
 };

@@ -1,7 +1,7 @@
 // Tasks and reminders. A user sees the tasks assigned to users in their data scope (ownedBy on
 // assignee_id); "today" and "overdue" are computed in the company's time zone.
 import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
-import type { Reminders, Task } from '@guanxi/contracts';
+import type { Reminders, Task, taskRelatedTypes } from '@guanxi/contracts';
 import type { Database, DbOrTx } from '../db/client.js';
 import { customers, tasks, users } from '../db/schema.js';
 import { diff, recordAudit } from '../platform/audit.js';
@@ -12,10 +12,32 @@ import { keyset, pageOf, parseSort } from '../platform/pagination.js';
 import { auditFields, iso, isoNN, updateVersioned } from '../platform/versioned.js';
 
 type TaskRow = typeof tasks.$inferSelect;
-const audited = ['title', 'notes', 'dueAt', 'assigneeId', 'customerId', 'priority', 'doneAt'] as const;
+const audited = ['title', 'notes', 'dueAt', 'assigneeId', 'customerId', 'relatedType', 'relatedId', 'priority', 'doneAt'] as const;
+type RelatedType = (typeof taskRelatedTypes)[number];
 
-const selectTask = { task: tasks, customerName: customers.name, assigneeName: users.name };
-type TaskListRow = { task: TaskRow; customerName: string | null; assigneeName: string | null };
+/** A task with only a customer (as follow-ups and pool warnings make them) is about that customer. */
+const relatedTypeExpr = sql`coalesce(${tasks.relatedType}, case when ${tasks.customerId} is not null then 'customer' end)`;
+const relatedIdExpr = sql`coalesce(${tasks.relatedId}, ${tasks.customerId})`;
+
+/**
+ * The records a task may be about: where they live, whose they are (for the scope check on
+ * create), their label and their customer. A ticket is its assignee's.
+ */
+const relatedRecords: Partial<Record<RelatedType, { table: SQL; owner: SQL; label: SQL; customer: SQL; ownerNullable: boolean }>> = {
+  customer: { table: sql`customers`, owner: sql`owner_id`, label: sql`name`, customer: sql`id`, ownerNullable: true },
+  lead: { table: sql`leads`, owner: sql`owner_id`, label: sql`name`, customer: sql`null::bigint`, ownerNullable: true },
+  opportunity: { table: sql`opportunities`, owner: sql`owner_id`, label: sql`name`, customer: sql`customer_id`, ownerNullable: false },
+  order: { table: sql`orders`, owner: sql`owner_id`, label: sql`number`, customer: sql`customer_id`, ownerNullable: false },
+  ticket: { table: sql`tickets`, owner: sql`assignee_id`, label: sql`number || ' ' || subject`, customer: sql`customer_id`, ownerNullable: true },
+};
+
+const relatedLabelExpr = sql`case ${relatedTypeExpr} ${sql.join(
+  Object.entries(relatedRecords).map(([type, r]) => sql`when ${type} then (select ${r.label} from ${r.table} r where r.id = ${relatedIdExpr})`),
+  sql` `,
+)} end`;
+
+const selectTask = { task: tasks, customerName: customers.name, assigneeName: users.name, relatedLabel: sql<string | null>`${relatedLabelExpr}` };
+type TaskListRow = { task: TaskRow; customerName: string | null; assigneeName: string | null; relatedLabel: string | null };
 
 function toTask(r: TaskListRow): Task {
   const t = r.task;
@@ -29,6 +51,9 @@ function toTask(r: TaskListRow): Task {
     assigneeName: r.assigneeName,
     customerId: t.customerId,
     customerName: r.customerName,
+    relatedType: t.relatedType ?? (t.customerId !== null ? 'customer' : null),
+    relatedId: t.relatedId ?? t.customerId,
+    relatedLabel: r.relatedLabel,
     priority: t.priority,
     done: t.doneAt !== null,
     doneAt: iso(t.doneAt),
@@ -67,6 +92,10 @@ export interface TaskListQuery {
   'filter[done]'?: 'true' | 'false' | undefined;
   'filter[kind]'?: TaskRow['kind'] | undefined;
   'filter[customerId]'?: number | undefined;
+  'filter[scope]'?: 'mine' | 'team' | undefined;
+  'filter[priority]'?: TaskRow['priority'] | undefined;
+  'filter[relatedType]'?: RelatedType | undefined;
+  'filter[relatedId]'?: number | undefined;
 }
 
 export async function listTasks(database: Database, ctx: Ctx, query: TaskListQuery, timeZone: string): Promise<{ data: Task[]; nextCursor: string | null; total: number }> {
@@ -77,6 +106,12 @@ export async function listTasks(database: Database, ctx: Ctx, query: TaskListQue
   if (query['filter[done]']) filters.push(query['filter[done]'] === 'true' ? sql`${tasks.doneAt} is not null` : sql`${tasks.doneAt} is null`);
   if (query['filter[kind]']) filters.push(sql`${tasks.kind} = ${query['filter[kind]']}`);
   if (query['filter[customerId]']) filters.push(sql`${tasks.customerId} = ${query['filter[customerId]']}`);
+  // team: the others whose tasks my scope shows (a rep with scope "own" has no team)
+  if (query['filter[scope]'] === 'mine') filters.push(sql`${tasks.assigneeId} = ${ctx.actor.id}`);
+  if (query['filter[scope]'] === 'team') filters.push(sql`${tasks.assigneeId} <> ${ctx.actor.id}`);
+  if (query['filter[priority]']) filters.push(sql`${tasks.priority} = ${query['filter[priority]']}`);
+  if (query['filter[relatedType]']) filters.push(sql`${relatedTypeExpr} = ${query['filter[relatedType]']}`);
+  if (query['filter[relatedId]']) filters.push(sql`${relatedIdExpr} = ${query['filter[relatedId]']}`);
   const due = query['filter[due]'];
   if (due) {
     const { today, tomorrow } = dayBounds(timeZone);
@@ -113,12 +148,49 @@ async function checkCustomer(db: DbOrTx, ctx: Ctx, customerId: number): Promise<
   if (!rows.rows.length) throw invalid('customerId', 'no such customer in your data scope', 'not_found');
 }
 
-export interface CreateTaskInput {
+/**
+ * Checks that a related record exists and is visible, and returns its customer (if it has one).
+ * Records without an owner (a customer in the pool, an unassigned lead) are visible to all.
+ */
+async function checkRelated(db: DbOrTx, ctx: Ctx, type: RelatedType, id: number): Promise<number | null> {
+  const r = relatedRecords[type];
+  if (!r) throw invalid('relatedType', `tasks cannot be linked to a ${type} yet`, 'unsupported');
+  const owner = r.ownerNullable ? sql`(${r.owner} is null or ${ownedBy(ctx.actor, r.owner)})` : ownedBy(ctx.actor, r.owner);
+  const rows = (await db.execute(sql`select ${r.customer} as customer_id from ${r.table} where id = ${id} and deleted_at is null and ${owner}`)) as unknown as {
+    rows: Array<{ customer_id: number | string | null }>;
+  };
+  const row = rows.rows[0];
+  if (!row) throw invalid('relatedId', `no such ${type} in your data scope`, 'not_found');
+  return row.customer_id === null ? null : Number(row.customer_id);
+}
+
+interface RelatedInput {
+  customerId?: number | null | undefined;
+  relatedType?: RelatedType | null | undefined;
+  relatedId?: number | null | undefined;
+}
+
+/**
+ * The customer and related columns to store. A customer alone is stored as customer_id only (as
+ * the older callers do); a related record also fills customer_id with its own customer, so the
+ * task shows on that customer's page too.
+ */
+async function relatedColumns(db: DbOrTx, ctx: Ctx, input: RelatedInput): Promise<{ customerId: number | null; relatedType: RelatedType | null; relatedId: number | null }> {
+  if (input.relatedType && input.relatedId) {
+    const customerOfRecord = await checkRelated(db, ctx, input.relatedType, input.relatedId);
+    if (input.relatedType === 'customer') return { customerId: input.relatedId, relatedType: null, relatedId: null };
+    if (input.customerId) await checkCustomer(db, ctx, input.customerId);
+    return { customerId: input.customerId ?? customerOfRecord, relatedType: input.relatedType, relatedId: input.relatedId };
+  }
+  if (input.customerId) await checkCustomer(db, ctx, input.customerId);
+  return { customerId: input.customerId ?? null, relatedType: null, relatedId: null };
+}
+
+export interface CreateTaskInput extends RelatedInput {
   title: string;
   notes?: string | null | undefined;
   dueAt: string;
   assigneeId?: number | undefined;
-  customerId?: number | null | undefined;
   priority: TaskRow['priority'];
 }
 
@@ -126,7 +198,7 @@ export async function createTask(database: Database, ctx: Ctx, input: CreateTask
   return database.db.transaction(async (tx) => {
     const assigneeId = input.assigneeId ?? ctx.actor.id;
     if (assigneeId !== ctx.actor.id) await checkAssignee(tx, ctx, assigneeId);
-    if (input.customerId) await checkCustomer(tx, ctx, input.customerId);
+    const related = await relatedColumns(tx, ctx, input);
     const [row] = await tx
       .insert(tasks)
       .values({
@@ -135,7 +207,7 @@ export async function createTask(database: Database, ctx: Ctx, input: CreateTask
         notes: input.notes ?? null,
         dueAt: new Date(input.dueAt),
         assigneeId,
-        customerId: input.customerId ?? null,
+        ...related,
         priority: input.priority,
         createdBy: ctx.actor.id,
         updatedBy: ctx.actor.id,
@@ -150,14 +222,20 @@ export async function updateTask(
   database: Database,
   ctx: Ctx,
   id: number,
-  input: { title?: string | undefined; notes?: string | null | undefined; dueAt?: string | undefined; assigneeId?: number | undefined; priority?: TaskRow['priority'] | undefined; done?: boolean | undefined; version: number },
+  input: RelatedInput & { title?: string | undefined; notes?: string | null | undefined; dueAt?: string | undefined; assigneeId?: number | undefined; priority?: TaskRow['priority'] | undefined; done?: boolean | undefined; version: number },
 ): Promise<Task> {
   return database.db.transaction(async (tx) => {
     await findTask(tx, ctx, id);
     const [before] = await tx.select().from(tasks).where(eq(tasks.id, id));
-    const { version, done, dueAt, ...rest } = input;
+    const { version, done, dueAt, customerId, relatedType, relatedId, ...rest } = input;
     if (rest.assigneeId !== undefined && rest.assigneeId !== before!.assigneeId) await checkAssignee(tx, ctx, rest.assigneeId);
     const patch: Record<string, unknown> = { ...rest };
+    // The link is replaced as a whole when either part is given; unchanged links are not re-checked.
+    if (customerId !== undefined || relatedType !== undefined) {
+      const next = relatedType !== undefined ? { customerId, relatedType, relatedId } : { customerId, relatedType: before!.relatedType, relatedId: before!.relatedId };
+      const unchanged = (next.customerId ?? null) === before!.customerId && (next.relatedType ?? null) === before!.relatedType && (next.relatedId ?? null) === before!.relatedId;
+      if (!unchanged) Object.assign(patch, await relatedColumns(tx, ctx, next));
+    }
     if (dueAt !== undefined) patch.dueAt = new Date(dueAt);
     if (done !== undefined && done !== (before!.doneAt !== null)) patch.doneAt = done ? new Date() : null;
     const after = await updateVersioned(tx, tasks, { id, version, actorId: ctx.actor.id, patch, toApi: (r) => r });
@@ -180,19 +258,35 @@ export async function deleteTask(database: Database, ctx: Ctx, id: number): Prom
 
 const REMINDER_LIMIT = 100;
 
-/** The home page's reminders: the caller's own open tasks due today and overdue, with counts. */
-export async function getReminders(database: Database, ctx: Ctx, timeZone: string): Promise<Reminders> {
+/**
+ * The home page's reminders: open tasks due today and overdue, with counts. `me`: the caller's
+ * own; `team`: those of the others in the caller's data scope, with counts per assignee so the
+ * manager can drill down to one person's list.
+ */
+export async function getReminders(database: Database, ctx: Ctx, timeZone: string, scope: 'me' | 'team' = 'me'): Promise<Reminders> {
   const { today, tomorrow } = dayBounds(timeZone);
-  const mine = sql`${tasks.assigneeId} = ${ctx.actor.id} and ${tasks.doneAt} is null and ${tasks.deletedAt} is null`;
+  const whose = scope === 'me' ? sql`${tasks.assigneeId} = ${ctx.actor.id}` : sql`${tasks.assigneeId} <> ${ctx.actor.id} and ${ownedBy(ctx.actor, tasks.assigneeId)}`;
+  const open = sql`${whose} and ${tasks.doneAt} is null and ${tasks.deletedAt} is null`;
   const [dueToday, overdue, counts] = await Promise.all([
-    baseQuery(database.db).where(sql`${mine} and ${tasks.dueAt} >= ${today} and ${tasks.dueAt} < ${tomorrow}`).orderBy(tasks.dueAt, tasks.id).limit(REMINDER_LIMIT),
-    baseQuery(database.db).where(sql`${mine} and ${tasks.dueAt} < ${today}`).orderBy(sql`${tasks.dueAt} desc, ${tasks.id} desc`).limit(REMINDER_LIMIT),
-    database.rows<{ due_today: number; overdue: number; upcoming: number }>(sql`
-      select count(*) filter (where due_at >= ${today} and due_at < ${tomorrow})::int as due_today,
+    baseQuery(database.db).where(sql`${open} and ${tasks.dueAt} >= ${today} and ${tasks.dueAt} < ${tomorrow}`).orderBy(tasks.dueAt, tasks.id).limit(REMINDER_LIMIT),
+    baseQuery(database.db).where(sql`${open} and ${tasks.dueAt} < ${today}`).orderBy(sql`${tasks.dueAt} desc, ${tasks.id} desc`).limit(REMINDER_LIMIT),
+    database.rows<{ assignee_id: number | string; name: string | null; due_today: number; overdue: number; upcoming: number }>(sql`
+      select tasks.assignee_id, min(users.name) as name,
+             count(*) filter (where due_at >= ${today} and due_at < ${tomorrow})::int as due_today,
              count(*) filter (where due_at < ${today})::int as overdue,
              count(*) filter (where due_at >= ${tomorrow})::int as upcoming
-      from tasks where assignee_id = ${ctx.actor.id} and done_at is null and deleted_at is null`),
+      from tasks left join users on users.id = tasks.assignee_id
+      where ${open}
+      group by tasks.assignee_id
+      order by overdue desc, due_today desc, name`),
   ]);
-  const c = counts[0];
-  return { dueToday: dueToday.map(toTask), overdue: overdue.map(toTask), counts: { dueToday: c?.due_today ?? 0, overdue: c?.overdue ?? 0, upcoming: c?.upcoming ?? 0 } };
+  const sum = (k: 'due_today' | 'overdue' | 'upcoming') => counts.reduce((n, r) => n + Number(r[k]), 0);
+  return {
+    dueToday: dueToday.map(toTask),
+    overdue: overdue.map(toTask),
+    counts: { dueToday: sum('due_today'), overdue: sum('overdue'), upcoming: sum('upcoming') },
+    ...(scope === 'team'
+      ? { byAssignee: counts.map((r) => ({ userId: Number(r.assignee_id), name: r.name, dueToday: Number(r.due_today), overdue: Number(r.overdue), upcoming: Number(r.upcoming) })) }
+      : {}),
+  };
 }

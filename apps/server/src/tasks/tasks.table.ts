@@ -10,12 +10,15 @@ export const tasks = pgTable(
   'tasks',
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-    kind: text('kind', { enum: ['manual', 'follow_up', 'pool_warning'] }).notNull(),
+    kind: text('kind', { enum: ['manual', 'follow_up', 'pool_warning', 'approval', 'sla_escalation', 'return_visit'] }).notNull(),
     title: text('title').notNull(),
     notes: text('notes'),
     dueAt: ts('due_at').notNull(),
     assigneeId: bigint('assignee_id', { mode: 'number' }).notNull(),
     customerId: bigint('customer_id', { mode: 'number' }),
+    /** The record the task is about (a lead, an opportunity, an order…); null with only customer_id set means the customer. */
+    relatedType: text('related_type', { enum: ['customer', 'lead', 'opportunity', 'order', 'ticket'] }),
+    relatedId: bigint('related_id', { mode: 'number' }),
     /** What made the task (e.g. `follow_up:123`, `pool_rule:4:customer:9`): makes generation idempotent. */
     sourceKey: text('source_key'),
     priority: text('priority', { enum: ['low', 'normal', 'high'] }).notNull().default('normal'),
@@ -26,6 +29,7 @@ export const tasks = pgTable(
   (t) => [
     index('tasks_assignee_due_idx').on(t.assigneeId, t.dueAt).where(sql`done_at is null and deleted_at is null`),
     index('tasks_customer_idx').on(t.customerId),
+    index('tasks_related_idx').on(t.relatedType, t.relatedId).where(sql`related_type is not null`),
     uniqueIndex('tasks_source_key').on(t.sourceKey).where(sql`source_key is not null and deleted_at is null`),
   ],
 );

@@ -8,6 +8,7 @@ import { testConfig, type Config } from '../config.js';
 import { openDatabase, type Database } from '../db/client.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { seedBuiltInRoles } from '../roles/roles.service.js';
+import { seedDefaultPipeline } from '../pipelines/pipelines.service.js';
 import { insertUser } from '../users/users.service.js';
 
 export const ADMIN = { email: 'admin@test.local', password: 'Admin-Pass-123' };
@@ -57,6 +58,7 @@ export async function createTestContext(overrides: Partial<Config> = {}): Promis
   const { database, drop } = await freshDatabase();
   await migrateDatabase(database);
   await database.db.transaction((tx) => seedBuiltInRoles(tx));
+  await database.db.transaction((tx) => seedDefaultPipeline(tx));
   const config = testConfig({ webDist: '/nonexistent', ...overrides });
   const [adminRole] = await database.rows<{ id: number }>(sql`select id from roles where key = 'admin'`);
   await database.db.transaction((tx) =>

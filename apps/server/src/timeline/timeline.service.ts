@@ -35,6 +35,43 @@ const sources: Record<TimelineItem['type'], Source> = {
     select 'order'::text, o.id, o.created_at, o.created_by,
       jsonb_build_object('id', o.id, 'number', o.number, 'status', o.status, 'action', o.status, 'orderDate', o.order_date, 'total', o.total::text)
     from orders o where o.customer_id = ${id} and o.deleted_at is null and ${ownedBy(actor, sql`o.owner_id`)}`,
+  // payments received (回款) on orders in the caller's scope; a voided one stays, marked
+  payment: (id, actor) => sql`
+    select 'payment'::text, p.id, p.created_at, p.created_by,
+      jsonb_build_object('id', p.id, 'orderId', p.order_id, 'number', o.number, 'amount', p.amount::text, 'receivedOn', p.received_on,
+        'method', p.method, 'reference', p.reference, 'voided', p.deleted_at is not null, 'voidedReason', p.voided_reason)
+    from payments p join orders o on o.id = p.order_id
+    where p.customer_id = ${id} and o.deleted_at is null and ${ownedBy(actor, sql`o.owner_id`)}`,
+  // approval requests and decisions, from the order's audit rows (see orders/order-approvals.service.ts)
+  order_approval: (id, actor) => sql`
+    select 'order_approval'::text, a.id, a.at, a.actor_id,
+      jsonb_build_object('orderId', o.id, 'number', o.number,
+        'action', case a.action when 'request_approval' then 'requested' when 'approve' then 'approved' else 'rejected' end,
+        'approverId', a.changes->'approverId'->'new', 'note', a.changes->'approvalNote'->'new')
+    from audit_log a join orders o on a.entity = 'order' and o.id::text = a.entity_id
+    where o.customer_id = ${id} and o.deleted_at is null and a.action in ('request_approval', 'approve', 'reject')
+      and ${ownedBy(actor, sql`o.owner_id`)}`,
+  // stage changes (and creation) of the customer's deals in the caller's scope
+  opportunity: (id, actor) => sql`
+    select 'opportunity'::text, h.id, h.at, h.actor_id,
+      jsonb_build_object('opportunityId', o.id, 'name', o.name, 'fromStageName', f.name, 'fromStageKey', f.key,
+        'toStageName', t.name, 'toStageKey', t.key, 'toStageKind', t.kind, 'amount', o.amount::text, 'currency', o.currency,
+        'reason', h.reason, 'secondsInPrevious', h.seconds_in_previous)
+    from opportunity_stage_history h join opportunities o on o.id = h.opportunity_id
+      join pipeline_stages t on t.id = h.to_stage_id left join pipeline_stages f on f.id = h.from_stage_id
+    where o.customer_id = ${id} and o.deleted_at is null and ${ownedBy(actor, sql`o.owner_id`)}`,
+  // tickets (their creation) and each complaint step (投诉处理): shown to whoever may see the customer
+  ticket: (id) => sql`
+    select 'ticket'::text, t.id, t.created_at, t.created_by,
+      jsonb_build_object('ticketId', t.id, 'number', t.number, 'type', t.type, 'subject', t.subject, 'status', t.status,
+        'priority', t.priority, 'channel', t.channel, 'action', 'created')
+    from tickets t where t.customer_id = ${id} and t.deleted_at is null
+    union all
+    select 'ticket'::text, -s.id, s.at, s.actor_id,
+      jsonb_build_object('ticketId', t.id, 'number', t.number, 'type', t.type, 'subject', t.subject, 'status', t.status,
+        'priority', t.priority, 'action', s.step, 'note', s.note, 'data', s.data)
+    from ticket_steps s join tickets t on t.id = s.ticket_id
+    where t.customer_id = ${id} and t.deleted_at is null and s.step <> 'received'`,
 };
 
 function decodeCursor(cursor: string): [string, string, number] {

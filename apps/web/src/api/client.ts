@@ -129,6 +129,27 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   return body as T;
 }
 
+/** POSTs a multipart form (file uploads) with the session's CSRF token; errors as `api()` reports them. */
+export async function upload<T>(path: string, form: FormData): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': language };
+  if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  let res: Response;
+  try {
+    res = await fetch(`${API_BASE}${path}`, { method: 'POST', headers, credentials: 'same-origin', body: form });
+  } catch (e) {
+    throw new ApiError(0, 'NETWORK', e instanceof Error ? e.message : 'network error');
+  }
+  const text = await res.text();
+  let body: unknown = null;
+  try {
+    body = text ? (JSON.parse(text) as unknown) : null;
+  } catch {
+    body = null;
+  }
+  if (!res.ok) throw toApiError(res.status, body, res.headers.get('Retry-After'));
+  return body as T;
+}
+
 /** A list page as every list endpoint returns it. */
 export interface Page<T> {
   data: T[];

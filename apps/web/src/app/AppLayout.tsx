@@ -15,6 +15,7 @@ import { BrandMark } from '../shared/BrandMark';
 import { features, menuGroups, visibleFeatures, type MenuGroup } from './features';
 import { FullPageSpin } from './StatusPages';
 import { GlobalSearch } from '../features/search/GlobalSearch';
+import { NotificationBell } from '../features/notifications/NotificationBell';
 
 const { Header, Sider, Content } = Layout;
 
@@ -54,7 +55,8 @@ function useMenu(onNavigate: () => void) {
   return {
     items,
     selected,
-    openGroups: openGroups.length ? openGroups : ['group:settings'],
+    // on a page outside any group, the first group the user has (Sales for a rep, not Settings) is open
+    openGroups: openGroups.length ? openGroups : items.map((i) => String(i?.key)).filter((k) => k.startsWith('group:')).slice(0, 1),
     onClick: ({ key }: { key: string }) => {
       navigate(key);
       onNavigate();
@@ -141,6 +143,7 @@ export function AppLayout() {
           </Flex>
           <Flex align="center" gap={4}>
             <GlobalSearch compact={!isDesktop} />
+            <NotificationBell />
             <LanguageSwitch />
             <Dropdown menu={userMenu} trigger={['click']} placement="bottomRight">
               <Button type="text" className="gx-user-button" data-testid="user-menu">

@@ -2,7 +2,14 @@
 // are all derived from it and filtered by the user's permissions, so a new module adds one entry.
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 import {
+  AimOutlined,
+  AppstoreOutlined,
+  ShoppingCartOutlined,
+  UserAddOutlined,
+  AlertOutlined,
   ApartmentOutlined,
+  CheckSquareOutlined,
+  RiseOutlined,
   AuditOutlined,
   ContactsOutlined,
   DeleteOutlined,
@@ -14,11 +21,21 @@ import {
   ScheduleOutlined,
   TeamOutlined,
   UserOutlined,
+  FunnelPlotOutlined,
+  ProjectOutlined,
+  UnorderedListOutlined,
+  LineChartOutlined,
+  CopyOutlined,
+  DashboardOutlined,
+  CustomerServiceOutlined,
+  PhoneOutlined,
+  BarChartOutlined,
+  ControlOutlined,
 } from '@ant-design/icons';
 import type { Permission } from '@guanxi/contracts';
 import type { Messages } from '../i18n/en';
 
-export type MenuGroup = 'settings';
+export type MenuGroup = 'settings' | 'sales' | 'service';
 
 export interface FeatureEntry {
   key: string;
@@ -27,6 +44,8 @@ export interface FeatureEntry {
   /** What the home page says about the module; entries without one get no quick link. */
   description?:
     | 'linkCustomers'
+    | 'linkTasks'
+    | 'linkTargets'
     | 'linkContacts'
     | 'linkPool'
     | 'linkPoolRules'
@@ -47,10 +66,13 @@ export interface FeatureEntry {
 
 export const menuGroups: Record<MenuGroup, { label: keyof Messages['nav']; icon: ReactNode }> = {
   settings: { label: 'settings', icon: <SafetyCertificateOutlined /> },
+  sales: { label: 'sales', icon: <RiseOutlined /> },
+  service: { label: 'service', icon: <CustomerServiceOutlined /> },
 };
 
 export const features: FeatureEntry[] = [
   { key: 'home', path: '/', label: 'home', icon: <HomeOutlined />, Component: lazy(() => import('../features/home/HomePage')) },
+  { key: 'tasks', path: '/tasks', label: 'tasks', description: 'linkTasks', icon: <CheckSquareOutlined />, Component: lazy(() => import('../features/tasks/TaskList')) },
   {
     key: 'customers',
     path: '/customers',
@@ -69,6 +91,12 @@ export const features: FeatureEntry[] = [
     hidden: true,
     Component: lazy(() => import('../features/customers/CustomerPage')),
   },
+  { key: 'duplicates', path: '/duplicates', label: 'duplicates', icon: <CopyOutlined />, permission: 'customers.read', Component: lazy(() => import('../features/duplicates/DuplicatesPage')) },
+  { key: 'data-quality', path: '/data-quality', label: 'dataQuality', icon: <DashboardOutlined />, permission: 'customers.read', Component: lazy(() => import('../features/data-quality/DataQualityPage')) },
+  { key: 'imports', path: '/imports', label: 'imports', icon: <FormOutlined />, permission: 'customers.import', Component: lazy(() => import('../features/imports/ImportList')) },
+  { key: 'import-new', path: '/imports/new', label: 'imports', icon: <FormOutlined />, permission: 'customers.import', hidden: true, Component: lazy(() => import('../features/imports/ImportWizard')) },
+  { key: 'import', path: '/imports/:id', label: 'imports', icon: <FormOutlined />, permission: 'customers.import', hidden: true, Component: lazy(() => import('../features/imports/ImportDetail')) },
+
   {
     key: 'contacts',
     path: '/contacts',
@@ -95,6 +123,187 @@ export const features: FeatureEntry[] = [
     icon: <GlobalOutlined />,
     permission: 'customers.read',
     Component: lazy(() => import('../features/pool/PoolList')),
+  },
+  {
+    key: 'orders',
+    path: '/orders',
+    label: 'orders',
+    icon: <ShoppingCartOutlined />,
+    permission: 'sales.read',
+    group: 'sales',
+    Component: lazy(() => import('../features/orders/OrderList')),
+  },
+  {
+    key: 'order-new',
+    path: '/orders/new',
+    label: 'orders',
+    icon: <ShoppingCartOutlined />,
+    permission: 'sales.write',
+    hidden: true,
+    Component: lazy(() => import('../features/orders/OrderFormPage')),
+  },
+  {
+    key: 'order-edit',
+    path: '/orders/:id/edit',
+    label: 'orders',
+    icon: <ShoppingCartOutlined />,
+    permission: 'sales.write',
+    hidden: true,
+    Component: lazy(() => import('../features/orders/OrderFormPage')),
+  },
+  {
+    key: 'order',
+    path: '/orders/:id',
+    label: 'orders',
+    icon: <ShoppingCartOutlined />,
+    permission: 'sales.read',
+    hidden: true,
+    Component: lazy(() => import('../features/orders/OrderPage')),
+  },
+  {
+    key: 'products',
+    path: '/products',
+    label: 'products',
+    icon: <AppstoreOutlined />,
+    permission: 'sales.read',
+    group: 'sales',
+    Component: lazy(() => import('../features/products/ProductList')),
+  },
+  {
+    key: 'order-approval-settings',
+    path: '/settings/order-approval',
+    label: 'orderApproval',
+    icon: <AuditOutlined />,
+    permission: 'sales.manage',
+    group: 'sales',
+    Component: lazy(() => import('../features/orders/ApprovalSettingsPage')),
+  },
+  {
+    key: 'targets',
+    path: '/targets',
+    label: 'targets',
+    description: 'linkTargets',
+    icon: <AimOutlined />,
+    permission: 'sales.read',
+    group: 'sales',
+    Component: lazy(() => import('../features/targets/TargetReport')),
+  },
+  {
+    key: 'opportunities',
+    path: '/opportunities/board',
+    label: 'opportunities',
+    icon: <ProjectOutlined />,
+    permission: 'sales.read',
+    group: 'sales',
+    Component: lazy(() => import('../features/opportunities/OpportunityBoard')),
+  },
+  {
+    key: 'opportunity-list',
+    path: '/opportunities/list',
+    label: 'opportunityList',
+    icon: <UnorderedListOutlined />,
+    permission: 'sales.read',
+    group: 'sales',
+    Component: lazy(() => import('../features/opportunities/OpportunityList')),
+  },
+  {
+    key: 'forecast',
+    path: '/opportunities/forecast',
+    label: 'forecast',
+    icon: <LineChartOutlined />,
+    permission: 'sales.read',
+    group: 'sales',
+    Component: lazy(() => import('../features/opportunities/ForecastPage')),
+  },
+  {
+    key: 'pipelines',
+    path: '/settings/pipelines',
+    label: 'pipelines',
+    icon: <FunnelPlotOutlined />,
+    permission: 'sales.manage',
+    group: 'sales',
+    Component: lazy(() => import('../features/pipelines/PipelineSettings')),
+  },
+  {
+    key: 'leads',
+    path: '/leads',
+    label: 'leads',
+    icon: <UserAddOutlined />,
+    permission: 'sales.read',
+    group: 'sales',
+    Component: lazy(() => import('../features/leads/LeadList')),
+  },
+  {
+    key: 'lead',
+    path: '/leads/:id',
+    label: 'leads',
+    icon: <UserAddOutlined />,
+    permission: 'sales.read',
+    hidden: true,
+    Component: lazy(() => import('../features/leads/LeadPage')),
+  },
+  {
+    key: 'lead-forms',
+    path: '/settings/lead-forms',
+    label: 'leadForms',
+    icon: <FormOutlined />,
+    permission: 'sales.manage',
+    group: 'sales',
+    Component: lazy(() => import('../features/leads/LeadFormsPage')),
+  },
+  {
+    key: 'overdue-receivables',
+    path: '/receivables/overdue',
+    label: 'overdueReceivables',
+    icon: <AlertOutlined />,
+    permission: 'sales.read',
+    group: 'sales',
+    Component: lazy(() => import('../features/receivables/OverdueReceivables')),
+  },
+  {
+    key: 'tickets',
+    path: '/tickets',
+    label: 'tickets',
+    icon: <CustomerServiceOutlined />,
+    permission: 'service.read',
+    group: 'service',
+    Component: lazy(() => import('../features/tickets/TicketList')),
+  },
+  {
+    key: 'ticket',
+    path: '/tickets/:id',
+    label: 'tickets',
+    icon: <CustomerServiceOutlined />,
+    permission: 'service.read',
+    hidden: true,
+    Component: lazy(() => import('../features/tickets/TicketPage')),
+  },
+  {
+    key: 'return-visits',
+    path: '/return-visits',
+    label: 'returnVisits',
+    icon: <PhoneOutlined />,
+    permission: 'service.read',
+    group: 'service',
+    Component: lazy(() => import('../features/return-visits/ReturnVisitList')),
+  },
+  {
+    key: 'service-reports',
+    path: '/service-reports',
+    label: 'serviceReports',
+    icon: <BarChartOutlined />,
+    permission: 'service.read',
+    group: 'service',
+    Component: lazy(() => import('../features/service-reports/ServiceReports')),
+  },
+  {
+    key: 'service-settings',
+    path: '/settings/service',
+    label: 'serviceSettings',
+    icon: <ControlOutlined />,
+    permission: 'settings.manage',
+    group: 'service',
+    Component: lazy(() => import('../features/sla/ServiceSettingsPage')),
   },
   {
     key: 'pool-rules',

@@ -8,3 +8,15 @@ export function formatDateTime(iso: string | null | undefined): string {
 export function formatDate(iso: string | null | undefined): string {
   return iso ? dayjs(iso).format('YYYY-MM-DD') : '';
 }
+
+/**
+ * A money amount as the API sends it (a decimal string, never a float) with thousands separators
+ * and two decimals: `1299.5` → `¥1,299.50`. The string is regrouped, not parsed into a number.
+ */
+export function formatMoney(amount: string | null | undefined, currency = '¥'): string {
+  if (amount === null || amount === undefined || amount === '') return '';
+  const negative = amount.startsWith('-');
+  const [int = '0', frac = ''] = amount.replace(/^[-+]/, '').split('.');
+  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${negative ? '-' : ''}${currency}${grouped}.${frac.padEnd(2, '0').slice(0, 2)}`;
+}

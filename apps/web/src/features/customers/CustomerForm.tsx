@@ -15,6 +15,7 @@ import { CustomFieldInputs } from '../custom-fields/CustomFieldInputs';
 import { customersKey, enumValues, useCustomFields, useTags } from './customers.api';
 import { changedKeys, isCustomer, pick, toBody, toFormValues, type CustomerBody, type CustomerFormValues } from './customer-form-values';
 import { useFieldText } from './customer-fields';
+import { DuplicateWarning, useDuplicateCheck } from '../duplicates/DuplicateWarning';
 
 
 interface Conflict {
@@ -26,7 +27,7 @@ interface Conflict {
 
 export function CustomerForm({ open, customer, onClose, onSaved }: { open: boolean; customer: Customer | null; onClose: () => void; onSaved?: (c: Customer) => void }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const client = useQueryClient();
   const onError = useMutationErrors();
   const can = useCan();
@@ -94,6 +95,19 @@ export function CustomerForm({ open, customer, onClose, onSaved }: { open: boole
     },
   });
 
+  const duplicates = useDuplicateCheck(form, base?.id, open);
+  const submit = () => {
+    const values = form.getFieldsValue(true) as CustomerFormValues;
+    const v = values as Record<string, unknown>;
+    const identifyingChanged = !base || (['name', 'mobile', 'phone', 'email', 'creditCode', 'city'] as const).some((k) => (v[k] ?? '') !== (base[k] ?? ''));
+    if (identifyingChanged && duplicates && (duplicates.data.length || duplicates.hiddenMatches)) {
+      // a warning, not a rule: the user may know better (two branches of one company)
+      modal.confirm({ title: t('duplicates.saveAnywayTitle'), content: t('duplicates.saveAnywayText'), okText: t('duplicates.saveAnyway'), cancelText: t('common.cancel'), onOk: () => save.mutate(values) });
+      return;
+    }
+    save.mutate(values);
+  };
+
   const reapply = () => {
     if (!conflict) return;
     // The current record, with the user's own edits put back on top, field by field.
@@ -139,7 +153,8 @@ export function CustomerForm({ open, customer, onClose, onSaved }: { open: boole
         </Flex>
       }
     >
-      <Form form={form} name="customer" layout="vertical" requiredMark="optional" onFinish={() => save.mutate(form.getFieldsValue(true) as CustomerFormValues)} autoComplete="off">
+      <Form form={form} name="customer" layout="vertical" requiredMark="optional" onFinish={submit} autoComplete="off">
+        <DuplicateWarning result={duplicates} />
         <Row gutter={16}>
           <Col {...half}>
             <Form.Item name="kind" label={t('customerField.kind')}>
@@ -194,7 +209,7 @@ export function CustomerForm({ open, customer, onClose, onSaved }: { open: boole
             </Form.Item>
           </Col>
           <Col xs={24} md={8}>
-            <Form.Item name="postalCode" label={t('customerField.postalCode')} rules={[{ pattern: /^[0-9A-Za-z -]{3,12}$/, message: t('validation.postalCode') }]}>
+            <Form.Item name="postalCode" label={t('customerField.postalCode')} rules={[{ pattern: /^[0-9]{6}$/, message: t('validation.postalCode') }]}>
               <Input />
             </Form.Item>
           </Col>

@@ -3,8 +3,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
 import type { SortOrder } from 'antd/es/table/interface';
-import { App, Badge, Button, Card, Checkbox, Empty, Flex, Grid, Input, Modal, Popover, Select, Space, Table, Tag, Typography, type TableProps } from 'antd';
-import { DeleteOutlined, FilterOutlined, PlusOutlined, SaveOutlined, SettingOutlined } from '@ant-design/icons';
+import { App, Badge, Button, Card, Checkbox, Dropdown, Empty, Flex, Grid, Input, Modal, Popover, Select, Space, Table, Tag, Typography, type TableProps } from 'antd';
+import { DeleteOutlined, DownloadOutlined, FilterOutlined, PlusOutlined, SaveOutlined, SettingOutlined, UploadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { customerSortFields, importanceLevels, type Customer, type SavedView } from '@guanxi/contracts';
@@ -19,6 +19,14 @@ import { UserRefPicker } from '../users/UserRefPicker';
 import { customValueText, fieldLabel, formatYuan, importanceColor, useCustomFields, useTags } from './customers.api';
 import { CustomerForm } from './CustomerForm';
 import { FilterChips, FilterDrawer, fkey, type Filters } from './customer-list-filters';
+import { customerExportColumns } from '@guanxi/contracts';
+import { customerExportUrl } from '../imports/imports.api';
+
+/** The export's columns for the list's visible ones (display columns map to the fields they show). */
+const exportColumns = (visible: string[]): string[] => [
+  'name',
+  ...visible.flatMap((c) => (c === 'ownerId' ? ['owner'] : c === 'region' ? ['province', 'city'] : c === 'contactNumber' ? ['mobile', 'phone'] : [c])),
+].filter((c, i, a) => a.indexOf(c) === i && ((customerExportColumns as readonly string[]).includes(c) || c.startsWith('custom.')));
 import { TagList } from './TagList';
 
 const COLUMNS_KEY = 'guanxi.customers.columns';
@@ -287,11 +295,29 @@ export default function CustomerList() {
         title={t('customers.title')}
         description={t('customers.description')}
         extra={
-          can('customers.write') ? (
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="create-customer">
-              {t('customers.create')}
-            </Button>
-          ) : null
+          <>
+            {can('customers.export') ? (
+              <Dropdown
+                menu={{
+                  items: (['csv', 'xlsx'] as const).map((f) => ({ key: f, label: <a href={customerExportUrl({ ...filters, sort }, exportColumns(columns), f)} data-testid={`customer-export-${f}`}>{t(f === 'csv' ? 'imports.exportCsv' : 'imports.exportXlsx')}</a> })),
+                }}
+              >
+                <Button icon={<DownloadOutlined />} data-testid="customer-export">
+                  {t('imports.export')}
+                </Button>
+              </Dropdown>
+            ) : null}
+            {can('customers.import') ? (
+              <Button icon={<UploadOutlined />} onClick={() => void navigate('/imports/new')} data-testid="customer-import">
+                {t('imports.import')}
+              </Button>
+            ) : null}
+            {can('customers.write') ? (
+              <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="create-customer">
+                {t('customers.create')}
+              </Button>
+            ) : null}
+          </>
         }
       />
       <div className="gx-panel">

@@ -18,7 +18,10 @@ import { ContactForm } from '../contacts/ContactForm';
 import { classificationFields, customersKey, customValueText, enumValues, fieldLabel, formatYuan, importanceColor, useCustomer, useCustomFields, type ClassificationField } from './customers.api';
 import { CustomerForm } from './CustomerForm';
 import { CustomerTimeline } from './CustomerTimeline';
+import { CustomerQualityCard } from '../data-quality/CustomerQualityCard';
 import { TagList } from './TagList';
+import { CustomerOrders } from '../orders/CustomerOrders';
+import { CustomerTickets } from '../tickets/CustomerTickets';
 
 function useCustomerContacts(id: number) {
   return useQuery({
@@ -250,6 +253,7 @@ export default function CustomerPage() {
                       </Descriptions.Item>
                     </Descriptions>
                   </Card>
+                  <CustomerQualityCard customerId={c.id} />
                 </Col>
                 <Col xs={24} xl={15}>
                   <Card title={t('customers.sectionBasic')}>
@@ -339,6 +343,8 @@ export default function CustomerPage() {
               </Card>
             ),
           },
+          ...(can('sales.read') ? [{ key: 'orders', label: t('orders.tabOrders'), children: <CustomerOrders customerId={c.id} /> }] : []),
+          ...(can('service.read') ? [{ key: 'tickets', label: t('tickets.customerTab'), children: <CustomerTickets customer={{ id: c.id, name: c.name }} /> }] : []),
           {
             key: 'timeline',
             label: t('customers.tabTimeline'),

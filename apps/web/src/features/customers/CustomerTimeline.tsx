@@ -2,21 +2,24 @@
 // pool moves, newest first, a page at a time.
 import { useMemo, useState } from 'react';
 import { Button, Empty, Flex, Segmented, Tag, Timeline, Typography } from 'antd';
-import { ArrowRightOutlined, EditOutlined, MessageOutlined, SwapOutlined } from '@ant-design/icons';
+import { ArrowRightOutlined, CustomerServiceOutlined, DollarOutlined, EditOutlined, MessageOutlined, SwapOutlined } from '@ant-design/icons';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { Contact, TimelineItem } from '@guanxi/contracts';
+import { Link } from 'react-router';
+import { paymentMethods, type Contact, type PaymentMethod, type TimelineItem } from '@guanxi/contracts';
 import { api } from '../../api/client';
-import { formatDateTime } from '../../shared/format';
+import { formatDate, formatDateTime, formatMoney } from '../../shared/format';
 import { customersKey, useCustomFields, useTags, useUserRefs } from './customers.api';
 import { isEnumValue, useFieldText } from './customer-fields';
+import { orderTimelineItem } from '../orders/OrderTimelineItem';
+import { opportunityTimelineItem } from '../opportunities/OpportunityTimelineItem';
 
 type Filter = 'all' | TimelineItem['type'];
 const PAGE = 20;
 /** Moves of ownership are shown once, from the ownership events; their audit rows would repeat them. */
 const ownershipActions = new Set(['claim', 'assign', 'release', 'return']);
 const ownershipKinds = ['claimed', 'assigned', 'released', 'returned'] as const;
-const changeActions = ['create', 'update', 'delete', 'restore'] as const;
+const changeActions = ['create', 'update', 'delete', 'restore', 'convert_lead', 'merge', 'merged_into', 'merge_undo', 'verify'] as const;
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
@@ -130,6 +133,57 @@ export function CustomerTimeline({ customerId, contacts }: { customerId: number;
         ),
       };
     }
+    if (i.type === 'payment') {
+      const method = paymentMethods.find((m): m is PaymentMethod => m === i.data.method);
+      const voided = i.data.voided === true;
+      return {
+        key: i.id,
+        color: voided ? 'gray' : 'green',
+        icon: <DollarOutlined />,
+        content: (
+          <div className="gx-timeline-item" data-testid="timeline-payment">
+            {head(
+              t('timeline.payment'),
+              <>
+                <Typography.Text strong delete={voided}>
+                  {formatMoney(str(i.data.amount))}
+                </Typography.Text>
+                {voided ? <Tag>{t('timeline.paymentVoided')}</Tag> : null}
+              </>,
+            )}
+            <Typography.Text type="secondary" style={{ display: 'block', marginTop: 4 }}>
+              {num(i.data.orderId) !== null ? <Link to={`/orders/${num(i.data.orderId)}`}>{str(i.data.number)}</Link> : null}
+              {' · '}
+              {formatDate(str(i.data.receivedOn))}
+              {method ? ` · ${t(`receivables.methods.${method}`)}` : ''}
+              {str(i.data.reference) ? ` · ${str(i.data.reference)}` : ''}
+            </Typography.Text>
+          </div>
+        ),
+      };
+    }
+    if (i.type === 'ticket') {
+      // a ticket opened, or a step of its complaint workflow (投诉处理)
+      const step = str(i.data.action) ?? '';
+      const known = ['created', 'recorded', 'judged', 'solution_proposed', 'solution_approved', 'solution_rejected', 'carried_out', 'visited', 'closed', 'reopened'] as const;
+      const label = (known as readonly string[]).includes(step) ? t(`timeline.ticketAction.${step as (typeof known)[number]}`) : step;
+      return {
+        key: i.id,
+        color: i.data.type === 'complaint' ? 'red' : 'blue',
+        icon: <CustomerServiceOutlined />,
+        content: (
+          <div className="gx-timeline-item" data-testid="timeline-ticket">
+            {head(label ?? step, <Typography.Text>{str(i.data.number)}</Typography.Text>)}
+            <Typography.Text type="secondary" style={{ display: 'block', marginTop: 4 }}>
+              {str(i.data.subject)}
+              {str(i.data.note) ? ` · ${str(i.data.note)}` : ''}
+            </Typography.Text>
+          </div>
+        ),
+      };
+    }
+    if (i.type === 'order' || i.type === 'order_approval') return orderTimelineItem(i, head, t);
+    if (i.type === 'opportunity') return opportunityTimelineItem(i, head, t);
     const action = String(i.data.action);
     const actionLabel = (changeActions as readonly string[]).includes(action) ? t(`timeline.change.${action as (typeof changeActions)[number]}`) : action;
     const changes = isChanges(i.data.changes) ? Object.entries(i.data.changes) : [];
@@ -140,8 +194,8 @@ export function CustomerTimeline({ customerId, contacts }: { customerId: number;
       content: (
         <div className="gx-timeline-item" data-testid="timeline-change">
           {head(actionLabel)}
-          {action === 'update'
-            ? changes.map(([field, c]) => (
+          {action === 'update' || action === 'merge' || action === 'merge_undo'
+            ? changes.filter(([field]) => field !== 'mergedIds' && field !== 'mergeId').map(([field, c]) => (
                 <span className="gx-change" key={field}>
                   <Typography.Text strong>{text.label(field)}</Typography.Text>
                   {t('common.colon')}
@@ -150,6 +204,7 @@ export function CustomerTimeline({ customerId, contacts }: { customerId: number;
                 </span>
               ))
             : null}
+          {action === 'convert_lead' ? <ConvertedLead changes={i.data.changes} /> : null}
         </div>
       ),
     };
@@ -165,6 +220,10 @@ export function CustomerTimeline({ customerId, contacts }: { customerId: number;
           { value: 'follow_up', label: t('timeline.followUps') },
           { value: 'change', label: t('timeline.changes') },
           { value: 'ownership', label: t('timeline.ownershipMoves') },
+          { value: 'order', label: t('orders.timelineFilter') },
+          { value: 'opportunity', label: t('timeline.opportunities') },
+          { value: 'payment', label: t('timeline.payments') },
+          { value: 'ticket', label: t('timeline.tickets') },
         ]}
         style={{ marginBottom: 20 }}
       />
@@ -181,5 +240,17 @@ export function CustomerTimeline({ customerId, contacts }: { customerId: number;
         </Flex>
       ) : null}
     </div>
+  );
+}
+
+/** The lead a customer was converted from, linked (the lead keeps its own page and history). */
+function ConvertedLead({ changes }: { changes: unknown }) {
+  const lead = isChanges(changes) ? (changes.lead?.new as { id?: unknown; name?: unknown; companyName?: unknown } | undefined) : undefined;
+  const id = num(lead?.id);
+  if (!lead || id === null) return null;
+  return (
+    <Link to={`/leads/${id}`} data-testid="timeline-lead-link">
+      {[str(lead.name), str(lead.companyName)].filter(Boolean).join(' · ')}
+    </Link>
   );
 }

@@ -1,5 +1,5 @@
-// Quick add of a follow-up record (跟进记录) from the customer page. A next follow-up date becomes
-// a reminder on the owner's home page (the server creates the task).
+// Quick add of a follow-up record (跟进记录) from the customer or the lead page. A next follow-up
+// date becomes a reminder on the owner's home page (the server creates the task).
 import { useEffect } from 'react';
 import { App, Col, DatePicker, Form, Input, Modal, Radio, Row, Select } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -23,7 +23,8 @@ interface Values {
 /** Reminders are due at the start of the working day the user picked. */
 const NEXT_AT_HOUR = 9;
 
-export function FollowUpModal({ open, customerId, contacts, onClose }: { open: boolean; customerId: number; contacts: readonly Contact[]; onClose: () => void }) {
+/** On a customer (`customerId`, with its contacts to pick from) or on a lead (`leadId`). */
+export function FollowUpModal({ open, customerId, leadId, contacts = [], onClose }: { open: boolean; customerId?: number; leadId?: number; contacts?: readonly Contact[]; onClose: () => void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const client = useQueryClient();
@@ -38,11 +39,10 @@ export function FollowUpModal({ open, customerId, contacts, onClose }: { open: b
 
   const save = useMutation({
     mutationFn: (v: Values) =>
-      api<FollowUp>('/follow-ups', {
+      api<FollowUp>(leadId ? `/leads/${leadId}/follow-ups` : '/follow-ups', {
         method: 'POST',
         body: {
-          customerId,
-          contactId: v.contactId ?? null,
+          ...(leadId ? {} : { customerId, contactId: v.contactId ?? null }),
           channel: v.channel,
           direction: v.direction,
           occurredAt: v.occurredAt.toISOString(),
@@ -53,6 +53,7 @@ export function FollowUpModal({ open, customerId, contacts, onClose }: { open: b
       }),
     onSuccess: () => {
       void client.invalidateQueries({ queryKey: customersKey });
+      if (leadId) void client.invalidateQueries({ queryKey: ['leads'] });
       void client.invalidateQueries({ queryKey: ['home'] });
       void client.invalidateQueries({ queryKey: ['tasks'] });
       void message.success(t('followUps.createdToast'));
@@ -92,11 +93,13 @@ export function FollowUpModal({ open, customerId, contacts, onClose }: { open: b
               <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} disabledDate={(d) => d.isAfter(dayjs().endOf('day'))} allowClear={false} />
             </Form.Item>
           </Col>
-          <Col xs={24} md={12}>
-            <Form.Item name="contactId" label={t('followUps.contact')}>
-              <Select allowClear placeholder={t('followUps.noContact')} options={contacts.map((c) => ({ value: c.id, label: c.name }))} />
-            </Form.Item>
-          </Col>
+          {leadId ? null : (
+            <Col xs={24} md={12}>
+              <Form.Item name="contactId" label={t('followUps.contact')}>
+                <Select allowClear placeholder={t('followUps.noContact')} options={contacts.map((c) => ({ value: c.id, label: c.name }))} />
+              </Form.Item>
+            </Col>
+          )}
         </Row>
         <Form.Item
           name="summary"

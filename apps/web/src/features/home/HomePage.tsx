@@ -1,15 +1,20 @@
-// The home page before any business module exists: who you are here, what you can see and do,
-// and where to go. No numbers until there is data behind them.
-import { Card, Col, Empty, Flex, Row, Tag, Typography } from 'antd';
+// The home page (工作台). For a rep: today's tasks and follow-ups, overdue items, target progress,
+// the pipeline by stage and overdue receivables. For a manager — anyone
+// with sales.manage or a data scope wider than their own rows — a me / team switch shows the same
+// for the team, each number opening the list filtered by person. Below: quick links, role, scope.
+import { Card, Col, Empty, Flex, Row, Segmented, Tag, Typography } from 'antd';
 import { EyeOutlined, IdcardOutlined, RightOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
+import { useNavigate, useSearchParams } from 'react-router';
 import dayjs from 'dayjs';
 import { useCan, useCurrentUser } from '../auth/session';
 import { visibleFeatures } from '../../app/features';
 import { permissionKey } from '../../i18n/keys';
 import { roleLabel } from '../../shared/role-label';
 import { Reminders } from './Reminders';
+import TargetProgressWidget from '../targets/TargetProgressWidget';
+import PipelineWidget from '../opportunities/PipelineWidget';
+import OverdueWidget from '../receivables/OverdueWidget';
 
 const setupSteps = [
   { path: '/settings/departments', label: 'home.setupDepartments' },
@@ -30,6 +35,10 @@ export default function HomePage() {
   const navigate = useNavigate();
   const links = visibleFeatures(can).filter((f) => f.description);
   const isAdmin = can('departments.manage') && can('roles.manage') && can('users.manage');
+  const isManager = can('sales.manage') || user.dataScope !== 'own';
+  const [params, setParams] = useSearchParams();
+  const scope: 'me' | 'team' = isManager && params.get('view') === 'team' ? 'team' : 'me';
+  const sales = can('sales.read');
 
   return (
     <div data-testid="home">
@@ -38,15 +47,41 @@ export default function HomePage() {
         <Typography.Title level={2} style={{ margin: '6px 0 8px' }} data-testid="greeting">
           {t(greetingKey(dayjs().hour()), { name: user.name })}
         </Typography.Title>
-        <Typography.Paragraph type="secondary" style={{ margin: 0, maxWidth: 720 }}>
-          {t('home.subtitle')}
-        </Typography.Paragraph>
+        <Flex justify="space-between" align="flex-end" gap={16} wrap>
+          <Typography.Paragraph type="secondary" style={{ margin: 0, maxWidth: 720 }}>
+            {t('home.subtitle')}
+          </Typography.Paragraph>
+          {isManager ? (
+            <Segmented<'me' | 'team'>
+              value={scope}
+              onChange={(v) => setParams(v === 'team' ? { view: 'team' } : {}, { replace: true })}
+              options={[
+                { value: 'me', label: t('home.viewMine') },
+                { value: 'team', label: t('home.viewTeam') },
+              ]}
+              data-testid="home-scope"
+            />
+          ) : null}
+        </Flex>
       </div>
 
       <Row gutter={[20, 20]}>
-        {can('customers.read') ? (
-          <Col xs={24}>
-            <Reminders />
+        <Col xs={24} xl={sales ? 14 : 24}>
+          <Reminders key={scope} scope={scope} />
+        </Col>
+        {sales ? (
+          <Col xs={24} xl={10}>
+            <TargetProgressWidget key={scope} scope={scope} />
+          </Col>
+        ) : null}
+        {sales ? (
+          <Col xs={24} xl={14}>
+            <PipelineWidget key={scope} scope={scope} />
+          </Col>
+        ) : null}
+        {sales ? (
+          <Col xs={24} xl={10}>
+            <OverdueWidget key={scope} scope={scope} />
           </Col>
         ) : null}
         <Col xs={24} lg={8}>

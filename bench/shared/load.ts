@@ -59,3 +59,10 @@ export async function get(url: string, headers: Record<string, string> = {}): Pr
   await res.arrayBuffer();
   return res.ok;
 }
+
+/** POST of a JSON body that reads the whole answer; true on 2xx. */
+export async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<boolean> {
+  const res = await fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  await res.arrayBuffer();
+  return res.ok;
+}

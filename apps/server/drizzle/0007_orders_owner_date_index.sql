@@ -1,0 +1,1 @@
+CREATE INDEX "orders_owner_date_idx" ON "orders" USING btree ("owner_id","order_date","id") WHERE deleted_at is null;

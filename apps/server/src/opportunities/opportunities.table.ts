@@ -1,0 +1,86 @@
+// Opportunities (商机): deals moving through a pipeline's stages, the products they are about, and
+// every stage change with the time spent in the stage left.
+import { sql } from 'drizzle-orm';
+import { bigint, date, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { auditColumns, users } from '../db/schema-platform.js';
+import { customers } from '../customers/customers.table.js';
+import { contacts } from '../contacts/contacts.table.js';
+import { products } from '../products/products.table.js';
+import { pipelineStages, pipelines } from '../pipelines/pipelines.table.js';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const money = (name: string) => numeric(name, { precision: 14, scale: 2 });
+
+export const opportunities = pgTable(
+  'opportunities',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    name: text('name').notNull(),
+    customerId: bigint('customer_id', { mode: 'number' }).notNull().references(() => customers.id),
+    contactId: bigint('contact_id', { mode: 'number' }).references(() => contacts.id),
+    ownerId: bigint('owner_id', { mode: 'number' }).notNull().references(() => users.id),
+    pipelineId: bigint('pipeline_id', { mode: 'number' }).notNull().references(() => pipelines.id),
+    stageId: bigint('stage_id', { mode: 'number' }).notNull().references(() => pipelineStages.id),
+    /** The kind of the current stage, kept on the row so lists and forecasts filter without a join. */
+    status: text('status', { enum: ['open', 'won', 'lost'] }).notNull().default('open'),
+    amount: money('amount').notNull().default('0'),
+    currency: text('currency').notNull().default('CNY'),
+    /** Whole percent; null means the stage's probability applies. */
+    probabilityOverride: integer('probability_override'),
+    expectedCloseDate: date('expected_close_date'),
+    competitors: jsonb('competitors').$type<string[]>().notNull().default([]),
+    /** Why the deal was won or lost. */
+    closeReason: text('close_reason'),
+    closedAt: ts('closed_at'),
+    /** The lead this deal was converted from (no FK: leads are another slice's table). */
+    leadId: bigint('lead_id', { mode: 'number' }),
+    stageEnteredAt: ts('stage_entered_at').notNull().defaultNow(),
+    lastActivityAt: ts('last_activity_at').notNull().defaultNow(),
+    deletedAt: ts('deleted_at'),
+    deletedBy: bigint('deleted_by', { mode: 'number' }),
+    ...auditColumns(),
+  },
+  (t) => [
+    // The board: per stage and owner, paged newest-in-stage first by a backward scan per owner;
+    // the trailing columns let the column totals come from an index-only scan (see opportunity-board.service.ts).
+    index('opportunities_board_idx')
+      .on(t.stageId, t.ownerId, t.stageEnteredAt, t.id, t.amount, t.probabilityOverride, t.expectedCloseDate)
+      .where(sql`deleted_at is null`),
+    // the board for roles that see every owner: one column in stage-entry order
+    index('opportunities_stage_entered_idx').on(t.stageId, t.stageEnteredAt, t.id).where(sql`deleted_at is null`),
+    index('opportunities_owner_idx').on(t.ownerId, t.id).where(sql`deleted_at is null`),
+    index('opportunities_customer_idx').on(t.customerId).where(sql`deleted_at is null`),
+    index('opportunities_close_date_idx').on(t.expectedCloseDate, t.id).where(sql`deleted_at is null`),
+    index('opportunities_updated_idx').on(t.updatedAt, t.id).where(sql`deleted_at is null`),
+    index('opportunities_amount_idx').on(t.amount, t.id).where(sql`deleted_at is null`),
+    index('opportunities_closed_idx').on(t.closedAt).where(sql`deleted_at is null and closed_at is not null`),
+  ],
+);
+
+/** Products of interest (意向产品). */
+export const opportunityProducts = pgTable(
+  'opportunity_products',
+  {
+    opportunityId: bigint('opportunity_id', { mode: 'number' }).notNull().references(() => opportunities.id, { onDelete: 'cascade' }),
+    productId: bigint('product_id', { mode: 'number' }).notNull().references(() => products.id),
+    quantity: numeric('quantity', { precision: 14, scale: 3 }),
+  },
+  (t) => [primaryKey({ columns: [t.opportunityId, t.productId] })],
+);
+
+export const opportunityStageHistory = pgTable(
+  'opportunity_stage_history',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    opportunityId: bigint('opportunity_id', { mode: 'number' }).notNull().references(() => opportunities.id, { onDelete: 'cascade' }),
+    /** null for the deal's creation */
+    fromStageId: bigint('from_stage_id', { mode: 'number' }).references(() => pipelineStages.id),
+    toStageId: bigint('to_stage_id', { mode: 'number' }).notNull().references(() => pipelineStages.id),
+    at: ts('at').notNull().defaultNow(),
+    actorId: bigint('actor_id', { mode: 'number' }),
+    /** Time spent in the previous stage; null for the creation. */
+    secondsInPrevious: integer('seconds_in_previous'),
+    reason: text('reason'),
+  },
+  (t) => [index('opportunity_stage_history_opportunity_idx').on(t.opportunityId, t.at)],
+);
