@@ -4,8 +4,8 @@
 import { statSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { AnalyzeInputError } from './analyze-error.js';
-import { parseDelimiterOption } from './delimited.js';
-import type { Delimiter } from './delimited.js';
+import { parseDelimiterOption } from '../tabular/delimited.js';
+import type { Delimiter } from '../tabular/delimited.js';
 import { civilFromDays, DATE_FORMATS, parseOptionDate } from './date-parse.js';
 import type { DateFormat } from './date-parse.js';
 import { readTransactions } from './read-transactions.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { civilFromDays, daysFromCivil, detectDateFormat, parseDay } from './date-parse.js';
-import { detectDelimiter, splitRecord } from './delimited.js';
+import { detectDelimiter, splitRecord } from '../tabular/delimited.js';
 
 describe('date parsing', () => {
   it('reads ISO with or without time, yyyymmdd, yyyy/m/d, m/d/yyyy and d/m/yyyy', () => {

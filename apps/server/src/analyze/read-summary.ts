@@ -1,6 +1,6 @@
 // Reads a per-customer summary file (id, x, t_x, T and optionally mean spend) for `--summary`.
 import { AnalyzeInputError, rowError } from './analyze-error.js';
-import type { Delimiter } from './delimited.js';
+import type { Delimiter } from '../tabular/delimited.js';
 import { columnOf, openTable } from './read-table.js';
 
 export interface SummaryColumns {

@@ -2,10 +2,10 @@
 // a header plus batches of string rows numbered as in the file.
 import { existsSync } from 'node:fs';
 import { AnalyzeInputError } from './analyze-error.js';
-import { detectDelimiter, openText, readRecords, splitRecord } from './delimited.js';
-import type { Delimiter } from './delimited.js';
-import { readXlsx } from './xlsx.js';
-import type { SheetRows } from './xlsx.js';
+import { detectDelimiter, openText, readRecords, splitRecord } from '../tabular/delimited.js';
+import type { Delimiter } from '../tabular/delimited.js';
+import { readXlsx } from '../tabular/xlsx.js';
+import type { SheetRows } from '../tabular/xlsx.js';
 
 export interface RowBatch {
   rows: string[][];

@@ -1,7 +1,7 @@
 // Reads a transactions file into columns (customer index, day, amount, order index) held in typed
 // arrays, skipping and counting rows without a customer or with quantity/price ≤ 0.
 import { AnalyzeInputError, rowError } from './analyze-error.js';
-import type { Delimiter } from './delimited.js';
+import type { Delimiter } from '../tabular/delimited.js';
 import { detectDateFormat, parseDay } from './date-parse.js';
 import type { DateFormat } from './date-parse.js';
 import { columnOf, openTable } from './read-table.js';
