@@ -148,6 +148,12 @@ export const stageTotals = z.object({ count: z.number().int(), amount: z.string(
 export const boardColumn = z.object({
   stage: pipelineStage,
   ...stageTotals.shape,
+  /**
+   * Won and lost columns only: they count deals closed in this period (dates inclusive, company
+   * time zone; null is unbounded) — the expected-close filter if given, else the current quarter.
+   */
+  closedFrom: z.string().nullable().optional(),
+  closedTo: z.string().nullable().optional(),
   cards: z.array(opportunitySummary),
   nextCursor: z.string().nullable(),
 });

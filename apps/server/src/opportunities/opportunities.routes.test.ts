@@ -318,6 +318,60 @@ describe('board, summary and forecast', () => {
     expect((await get(repA, '/api/v1/opportunities/forecast?from=2031-5&to=2031-06')).json().error.details[0].path).toBe('from');
     void second;
   });
+
+  it('totals the won and lost columns over deals closed this quarter (or in the expected-close filter), open columns over open deals only', async () => {
+    const lostStage = pipeline.stages[3]!.id;
+    const won = async (s: Session, customerId: number, amount: string) => {
+      const id = (await post(s, '/api/v1/opportunities', { name: `成交 ${amount}`, customerId, pipelineId: pipeline.id, amount, stageId: first })).json().id as number;
+      expect((await post(s, `/api/v1/opportunities/${id}/move`, { stageId: wonStage, version: 1 })).statusCode).toBe(200);
+      return id;
+    };
+    const lastYear = await won(repA, customerA, '300.00');
+    await t.database.rows(sql`update opportunities set closed_at = now() - interval '1 year' where id = ${lastYear}`);
+    const thisQuarter = await won(repA2, customerA2, '40.04');
+    const lost = (await post(repA, '/api/v1/opportunities', { name: '丢单', customerId: customerA, pipelineId: pipeline.id, amount: '7.00', stageId: lostStage, closeReason: '价格' })).json().id;
+
+    const res = await get(manager, `/api/v1/opportunities/board?pipelineId=${pipeline.id}`);
+    const cols = res.json().columns as Array<Column & { closedFrom?: string | null; closedTo?: string | null }>;
+    // the forecast test's 500.50 (repA, won this month) and repA2's 40.04; not last year's 300.00
+    expect(cols[2]).toMatchObject({ count: 2, amount: '540.54', weightedAmount: '540.54' });
+    expect(cols[2]!.cards.map((c) => c.id)).toEqual(expect.arrayContaining([thisQuarter]));
+    expect(cols[2]!.cards.map((c) => c.id)).not.toContain(lastYear);
+    expect(cols[3]).toMatchObject({ count: 1, amount: '7.00', weightedAmount: '0.00' });
+    expect(cols[3]!.cards.map((c) => c.id)).toEqual([lost]);
+    // the period is the current quarter in the company's time zone, and the response says so
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: t.config.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+    const { closedFrom, closedTo } = cols[2]!;
+    expect(closedFrom).toMatch(/^\d{4}-(01|04|07|10)-01$/);
+    expect(closedFrom! <= today && today <= closedTo!).toBe(true);
+    expect(cols[3]).toMatchObject({ closedFrom, closedTo });
+    expect(cols[0]).not.toHaveProperty('closedFrom');
+    // open columns still count open deals only (the won deals left the first stage)
+    expect(cols[0]).toMatchObject({ count: 3, amount: '1200.11', weightedAmount: '300.03' });
+    for (const col of cols) {
+      expect(fromCents(cents(col.cards.map((c) => c.amount)))).toBe(col.amount);
+      expect(fromCents(cents(col.cards.map((c) => c.weightedAmount)))).toBe(col.weightedAmount);
+    }
+    // scope still applies: repA2 sees only their own won deal
+    expect((await get(repA2, `/api/v1/opportunities/board?pipelineId=${pipeline.id}`)).json().columns[2]).toMatchObject({ count: 1, amount: '40.04' });
+    expect((await get(repB, `/api/v1/opportunities/board?pipelineId=${pipeline.id}`)).json().columns[2]).toMatchObject({ count: 0, cards: [] });
+
+    // with an expected-close filter, the won column shows deals closed in that period instead
+    const ly = new Date(Date.now() - 365 * 86400_000);
+    const lastYearOnly = `${ly.getUTCFullYear()}`;
+    const f = (await get(repA, `/api/v1/opportunities/board?pipelineId=${pipeline.id}&filter[closeFrom]=${lastYearOnly}-01-01&filter[closeTo]=${lastYearOnly}-12-31`)).json();
+    expect(f.columns[2]).toMatchObject({ count: 1, amount: '300.00', closedFrom: `${lastYearOnly}-01-01`, closedTo: `${lastYearOnly}-12-31` });
+    expect(f.columns[2].cards.map((c: Card) => c.id)).toEqual([lastYear]);
+    // "load more" of a closed column follows the same period
+    const more = (await get(repA, `/api/v1/opportunities/board/stages/${wonStage}?limit=50`)).json();
+    expect(more.data.map((c: Card) => c.id)).not.toContain(lastYear);
+    expect(more.data).toHaveLength(1);
+    const moreLast = (await get(repA, `/api/v1/opportunities/board/stages/${wonStage}?limit=50&filter[closeFrom]=${lastYearOnly}-01-01&filter[closeTo]=${lastYearOnly}-12-31`)).json();
+    expect(moreLast.data.map((c: Card) => c.id)).toEqual([lastYear]);
+    // the home-page summary still totals every deal
+    const team = (await get(manager, `/api/v1/opportunities/summary?scope=team&pipelineId=${pipeline.id}`)).json();
+    expect(team.stages.map((s: { count: number }) => s.count)).toEqual([3, 1, 3, 1]);
+  });
 });
 
 describe('for other slices', () => {

@@ -28,12 +28,12 @@ export const opportunitiesRoutes: FastifyPluginAsyncZod<{ database: Database; co
   app.get(
     '/board',
     { config: read, schema: { tags, summary: 'Kanban board: per stage count, amount, weighted amount and the first cards', querystring: boardQuery, response: { 200: board, ...errors } } },
-    async (req) => loadBoard(database, ctxOf(req), req.query),
+    async (req) => loadBoard(database, ctxOf(req), config.timeZone, req.query),
   );
   app.get(
     '/board/stages/:stageId',
     { config: read, schema: { tags, summary: 'More cards of one board column', params: stageIdParams, querystring: boardColumnQuery, response: { 200: boardColumnPage, ...errors } } },
-    async (req) => loadBoardColumn(database, ctxOf(req), req.params.stageId, req.query),
+    async (req) => loadBoardColumn(database, ctxOf(req), config.timeZone, req.params.stageId, req.query),
   );
   app.get(
     '/forecast',

@@ -41,11 +41,17 @@ export const opportunities = pgTable(
     ...auditColumns(),
   },
   (t) => [
-    // The board: per stage and owner, paged newest-in-stage first by a backward scan per owner;
-    // the trailing columns let the column totals come from an index-only scan (see opportunity-board.service.ts).
-    index('opportunities_board_idx')
-      .on(t.stageId, t.ownerId, t.stageEnteredAt, t.id, t.amount, t.probabilityOverride, t.expectedCloseDate)
-      .where(sql`deleted_at is null`),
+    // The board's open-stage columns (see opportunity-board.service.ts): per pipeline and owner, the
+    // totals are an index-only range (amount, probability and expected close trail the key: drizzle has no INCLUDE), and
+    // each stage's cards a backward scan newest-in-stage first. Only open live deals.
+    index('opportunities_board_open_idx')
+      .on(t.pipelineId, t.ownerId, t.stageId, t.stageEnteredAt, t.id, t.amount, t.probabilityOverride, t.expectedCloseDate)
+      .where(sql`closed_at is null and deleted_at is null`),
+    // The won and lost columns: deals closed in a period, per pipeline and owner, most recently closed first;
+    // stage, amount and probability trail the key so the totals are index-only.
+    index('opportunities_board_closed_idx')
+      .on(t.pipelineId, t.ownerId, t.closedAt, t.id, t.stageId, t.amount, t.probabilityOverride)
+      .where(sql`closed_at is not null and deleted_at is null`),
     // the board for roles that see every owner: one column in stage-entry order
     index('opportunities_stage_entered_idx').on(t.stageId, t.stageEnteredAt, t.id).where(sql`deleted_at is null`),
     index('opportunities_owner_idx').on(t.ownerId, t.id).where(sql`deleted_at is null`),

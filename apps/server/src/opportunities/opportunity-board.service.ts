@@ -1,8 +1,11 @@
 // The Kanban board, the home-page pipeline summary and the forecast. Built for large data
-// (2M deals): column totals are one grouped scan of opportunities_board_idx (index-only: every
-// column the totals read is in the index), and each column's cards are the first N by
-// (stage_entered_at desc, id desc) — fetched per visible owner from the same index and merged, so
-// a team's board never reads more than owners × N rows per column instead of every deal.
+// (2M deals). Open-stage columns total and show open deals (closed_at is null) from
+// opportunities_board_open_idx; the won and lost columns total and show only deals closed in a
+// period (the board's expected-close filter if given, else the current quarter in the company's
+// time zone) from opportunities_board_closed_idx. Both indexes lead with (pipeline_id, owner_id), and
+// the totals and cards walk the owner set owner by owner (a lateral), so a team's board reads
+// only its owners' open deals and recently closed deals: index-only for the totals, and at most
+// owners × N entries per column for the cards.
 import { sql, type SQL } from 'drizzle-orm';
 import type { Board, BoardColumnQuery, BoardQuery, Forecast, ForecastQuery, OpportunitySummary, PipelineStage, PipelineSummary } from '@guanxi/contracts';
 import type { Database } from '../db/client.js';
@@ -20,6 +23,12 @@ interface Totals {
 }
 const zero: Totals = { count: 0, amount: '0.00', weightedAmount: '0.00' };
 
+/** Closed between two dates (inclusive, company time zone); null is unbounded. */
+export interface ClosedPeriod {
+  from: string | null;
+  to: string | null;
+}
+
 function closeDateConds(from: string | undefined, to: string | undefined): SQL {
   const conds: SQL[] = [sql`true`];
   if (from) conds.push(sql`o.expected_close_date >= ${from}::date`);
@@ -27,37 +36,84 @@ function closeDateConds(from: string | undefined, to: string | undefined): SQL {
   return sql.join(conds, sql` and `);
 }
 
-/** Count, amount and weighted amount per stage, summed in numeric over the owner set. */
-async function stageTotals(database: Database, stageIds: number[], owners: SQL | null, extra: SQL): Promise<Map<number, Totals>> {
-  if (!stageIds.length) return new Map();
+/** The current quarter's first and last day in `timeZone`. */
+export function currentQuarter(timeZone: string, now = new Date()): { from: string; to: string } {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' }).formatToParts(now);
+  const year = Number(parts.find((p) => p.type === 'year')!.value);
+  const month = Number(parts.find((p) => p.type === 'month')!.value);
+  const first = Math.floor((month - 1) / 3) * 3 + 1;
+  const lastDay = new Date(Date.UTC(year, first + 2, 0)).getUTCDate();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return { from: `${year}-${pad(first)}-01`, to: `${year}-${pad(first + 2)}-${pad(lastDay)}` };
+}
+
+/** The won and lost columns' period: the expected-close filter if given, else the current quarter. */
+export function closedPeriodOf(query: { 'filter[closeFrom]'?: string | undefined; 'filter[closeTo]'?: string | undefined }, timeZone: string): ClosedPeriod {
+  const from = query['filter[closeFrom]'];
+  const to = query['filter[closeTo]'];
+  if (from === undefined && to === undefined) return currentQuarter(timeZone);
+  return { from: from ?? null, to: to ?? null };
+}
+
+function closedConds(period: ClosedPeriod, timeZone: string): SQL {
+  const conds: SQL[] = [sql`o.closed_at is not null`];
+  if (period.from) conds.push(sql`o.closed_at >= (${period.from}::date)::timestamp at time zone ${timeZone}`);
+  if (period.to) conds.push(sql`o.closed_at < (${period.to}::date + 1)::timestamp at time zone ${timeZone}`);
+  return sql.join(conds, sql` and `);
+}
+
+/**
+ * Count, amount and weighted amount per stage, summed in numeric: open deals matching `openCond`
+ * and closed deals matching `closedCond`, per owner when there is an owner set (each owner one
+ * index-only range of opportunities_board_open_idx and of opportunities_board_closed_idx).
+ */
+async function stageTotals(database: Database, pipelineId: number, owners: SQL | null, openCond: SQL, closedCond: SQL): Promise<Map<number, Totals>> {
+  const deals = (ownerCond: SQL) => sql`
+    select o.stage_id, o.amount, o.probability_override from opportunities o
+    where o.pipeline_id = ${pipelineId} and ${ownerCond} and o.closed_at is null and o.deleted_at is null and ${openCond}
+    union all
+    select o.stage_id, o.amount, o.probability_override from opportunities o
+    where o.pipeline_id = ${pipelineId} and ${ownerCond} and o.closed_at is not null and o.deleted_at is null and ${closedCond}`;
+  const source =
+    owners === null ? sql`(${deals(sql`true`)}) o` : sql`(${owners}) as w (id) cross join lateral (${deals(sql`o.owner_id = w.id`)}) o`;
   const rows = await database.rows<{ stage_id: number; n: number; amount: string; weighted: string }>(sql`
     select o.stage_id, count(*)::int as n, coalesce(sum(o.amount), 0)::numeric(20, 2)::text as amount,
       coalesce(sum(${weightedExpr}), 0)::numeric(20, 2)::text as weighted
-    from opportunities o join pipeline_stages s on s.id = o.stage_id
-    where o.stage_id in (${sql.join(stageIds.map((id) => sql`${id}::bigint`), sql`, `)}) and o.deleted_at is null
-      and ${ownerIn(owners, sql`o.owner_id`)} and ${extra}
+    from ${source} join pipeline_stages s on s.id = o.stage_id
     group by o.stage_id`);
   return new Map(rows.map((r) => [Number(r.stage_id), { count: Number(r.n), amount: r.amount, weightedAmount: r.weighted }]));
 }
 
-const columnOrder = { expr: sql`o.stage_entered_at`, desc: true, kind: 'timestamp' as const, notNull: true };
+interface ColumnStage {
+  id: number;
+  pipelineId: number;
+  kind: string;
+}
+
+const openOrder = { expr: sql`o.stage_entered_at`, desc: true, kind: 'timestamp' as const, notNull: true };
+const closedOrder = { expr: sql`o.closed_at`, desc: true, kind: 'timestamp' as const, notNull: true };
 
 /**
- * The ids of a column's next `limit + 1` cards. With an owner set, the newest N per owner come
- * from the (stage, owner, stage_entered_at, id) index and are merged; with none, the column is
- * read in order from (stage, stage_entered_at, id).
+ * The ids of a column's next `limit + 1` cards: in an open stage the newest in the stage, open
+ * deals only; in a won or lost stage the most recently closed within `closedCond`. With an owner
+ * set, the first N per owner come from the board index ((pipeline, owner, stage, stage_entered_at,
+ * id) for open deals, (pipeline, owner, closed_at, id) for closed ones) and are merged; with none,
+ * the column is read in order from (stage, stage_entered_at, id) or (closed_at).
  */
-async function columnCardIds(database: Database, stageId: number, owners: SQL | null, extra: SQL, limit: number, cursor: string | undefined) {
-  const page = keyset(columnOrder, sql`o.id`, cursor);
+async function columnCardIds(database: Database, stage: ColumnStage, owners: SQL | null, openCond: SQL, closedCond: SQL, limit: number, cursor: string | undefined) {
+  const open = stage.kind === 'open';
+  const order = open ? openOrder : closedOrder;
+  const page = keyset(order, sql`o.id`, cursor);
+  const cond = open ? sql`o.closed_at is null and ${openCond}` : closedCond;
   const inner = (ownerCond: SQL) => sql`
-    select o.id, o.stage_entered_at, (o.stage_entered_at)::text as sort_value from opportunities o
-    where o.stage_id = ${stageId} and o.deleted_at is null and ${ownerCond} and ${extra} and ${page.where}
+    select o.id, ${order.expr} as sort_at, (${order.expr})::text as sort_value from opportunities o
+    where o.pipeline_id = ${stage.pipelineId} and ${ownerCond} and o.stage_id = ${stage.id} and o.deleted_at is null and ${cond} and ${page.where}
     order by ${page.orderBy} limit ${limit + 1}`;
   const query =
     owners === null
       ? inner(sql`true`)
       : sql`select x.id, x.sort_value from (${owners}) as w (id) cross join lateral (${inner(sql`o.owner_id = w.id`)}) x
-            order by x.stage_entered_at desc, x.id desc limit ${limit + 1}`;
+            order by x.sort_at desc, x.id desc limit ${limit + 1}`;
   const rows = await database.rows<{ id: number; sort_value: string }>(query);
   return pageOf(rows, limit, (r) => [r.sort_value, Number(r.id)]);
 }
@@ -71,13 +127,16 @@ const filtersOf = (q: { 'filter[ownerId]'?: 'me' | number | undefined; 'filter[d
   departmentId: q['filter[departmentId]'],
 });
 
-export async function loadBoard(database: Database, ctx: Ctx, query: BoardQuery): Promise<Board> {
+export async function loadBoard(database: Database, ctx: Ctx, timeZone: string, query: BoardQuery): Promise<Board> {
   const pipeline = await resolvePipeline(database, query.pipelineId);
   const owners = dealOwners(ctx.actor, filtersOf(query));
-  const extra = closeDateConds(query['filter[closeFrom]'], query['filter[closeTo]']);
-  const stageIds = pipeline.stages.map((s) => s.id);
-  const totals = await stageTotals(database, stageIds, owners, extra);
-  const pages = await Promise.all(stageIds.map((id) => columnCardIds(database, id, owners, extra, query.perStage, undefined)));
+  const openCond = closeDateConds(query['filter[closeFrom]'], query['filter[closeTo]']);
+  const period = closedPeriodOf(query, timeZone);
+  const closedCond = closedConds(period, timeZone);
+  const totals = await stageTotals(database, pipeline.id, owners, openCond, closedCond);
+  const pages = await Promise.all(
+    pipeline.stages.map((s) => columnCardIds(database, { id: s.id, pipelineId: pipeline.id, kind: s.kind }, owners, openCond, closedCond, query.perStage, undefined)),
+  );
   const cards = await summariesOf(database, pages.flatMap((p) => p.rows.map((r) => Number(r.id))));
   const byId = new Map(cards.map((c) => [c.id, c]));
   return {
@@ -87,6 +146,7 @@ export async function loadBoard(database: Database, ctx: Ctx, query: BoardQuery)
       return {
         stage,
         ...(totals.get(stage.id) ?? zero),
+        ...(stage.kind === 'open' ? {} : { closedFrom: period.from, closedTo: period.to }),
         cards: page.rows.flatMap((r) => byId.get(Number(r.id)) ?? []),
         nextCursor: page.nextCursor,
       };
@@ -95,11 +155,22 @@ export async function loadBoard(database: Database, ctx: Ctx, query: BoardQuery)
 }
 
 /** "Load more" in one column, with the board's filters. */
-export async function loadBoardColumn(database: Database, ctx: Ctx, stageId: number, query: BoardColumnQuery): Promise<{ data: OpportunitySummary[]; nextCursor: string | null }> {
-  const [stage] = await database.rows<{ id: number }>(sql`select s.id from pipeline_stages s join pipelines p on p.id = s.pipeline_id where s.id = ${stageId} and s.deleted_at is null and p.deleted_at is null`);
+export async function loadBoardColumn(
+  database: Database,
+  ctx: Ctx,
+  timeZone: string,
+  stageId: number,
+  query: BoardColumnQuery,
+): Promise<{ data: OpportunitySummary[]; nextCursor: string | null }> {
+  const [stage] = await database.rows<{ id: number; pipeline_id: number; kind: string }>(
+    sql`select s.id, s.pipeline_id, s.kind from pipeline_stages s join pipelines p on p.id = s.pipeline_id where s.id = ${stageId} and s.deleted_at is null and p.deleted_at is null`,
+  );
   if (!stage) throw notFound();
   const owners = dealOwners(ctx.actor, filtersOf(query));
-  const page = await columnCardIds(database, stageId, owners, closeDateConds(query['filter[closeFrom]'], query['filter[closeTo]']), query.limit, query.cursor);
+  const openCond = closeDateConds(query['filter[closeFrom]'], query['filter[closeTo]']);
+  const closedCond = closedConds(closedPeriodOf(query, timeZone), timeZone);
+  const column = { id: Number(stage.id), pipelineId: Number(stage.pipeline_id), kind: stage.kind };
+  const page = await columnCardIds(database, column, owners, openCond, closedCond, query.limit, query.cursor);
   return { data: await summariesOf(database, page.rows.map((r) => Number(r.id))), nextCursor: page.nextCursor };
 }
 
@@ -107,7 +178,7 @@ export async function loadBoardColumn(database: Database, ctx: Ctx, stageId: num
 export async function pipelineSummary(database: Database, ctx: Ctx, query: { scope: 'me' | 'team'; pipelineId?: number | undefined }): Promise<PipelineSummary> {
   const pipeline = await resolvePipeline(database, query.pipelineId);
   const owners = dealOwners(ctx.actor, query.scope === 'me' ? { ownerId: 'me' } : {});
-  const totals = await stageTotals(database, pipeline.stages.map((s) => s.id), owners, sql`true`);
+  const totals = await stageTotals(database, pipeline.id, owners, sql`true`, sql`true`);
   return {
     pipelineId: pipeline.id,
     pipelineName: pipeline.name,

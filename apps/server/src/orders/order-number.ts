@@ -2,7 +2,13 @@
 // Date tokens use the company's time zone; {seq:N} counts per distinct rendering of the rest of
 // the pattern (per day for the default), from a counter row that `insert … on conflict do update`
 // increments atomically, so concurrent orders never share a number.
-import { sql } from 'drizzle-orm';
+// Not a sequence: a sequence is neither gap-free (a rolled-back transaction burns its value) nor
+// reset per period. The counter row is incremented inside the order's transaction, so a rollback
+// gives the number back — but the row stays locked until commit, and concurrent creates in the
+// same period queue on it. So `createOrder` takes the number as its very last statement
+// (`assignOrderNumber`), holding the lock only until the commit that immediately follows.
+import { randomUUID } from 'node:crypto';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Database, DbOrTx } from '../db/client.js';
 
 export const defaultOrderNumberPattern = 'SO{yyyyMMdd}-{seq:4}';
@@ -24,14 +30,51 @@ export function assertValidPattern(pattern: string): void {
   if (!seqToken.test(pattern)) throw new Error(`order number pattern ${pattern} has no {seq} or {seq:N}`);
 }
 
-export async function nextOrderNumber(database: Pick<Database, 'rows'>, tx: DbOrTx, opts: { pattern: string; timeZone: string; at?: Date }): Promise<string> {
+export interface OrderNumberOptions {
+  pattern: string;
+  timeZone: string;
+  at?: Date | undefined;
+}
+
+/** Increments the period's counter row (locking it until commit); `returning last_value`. */
+const incrementCounter = (scope: string): SQL =>
+  sql`insert into order_number_counters (scope, last_value) values (${scope}, 1)
+      on conflict (scope) do update set last_value = order_number_counters.last_value + 1
+      returning last_value`;
+
+export async function nextOrderNumber(database: Pick<Database, 'rows'>, tx: DbOrTx, opts: OrderNumberOptions): Promise<string> {
   const scope = renderDateTokens(opts.pattern, opts.at ?? new Date(), opts.timeZone);
-  const [row] = await database.rows<{ last_value: number }>(
-    sql`insert into order_number_counters (scope, last_value) values (${scope}, 1)
-        on conflict (scope) do update set last_value = order_number_counters.last_value + 1
-        returning last_value`,
-    tx,
-  );
+  const [row] = await database.rows<{ last_value: number }>(incrementCounter(scope), tx);
   const seq = Number(row!.last_value);
   return scope.replace(seqToken, (_m, width: string | undefined) => String(seq).padStart(width ? Number(width) : 1, '0'));
+}
+
+/** Numbers an order created under a provisional number never seen outside its transaction. */
+export const provisionalOrderNumber = (): string => `~${randomUUID()}`;
+
+/**
+ * Takes the next number (as `nextOrderNumber`) and gives it to order `orderId` — and to its
+ * `create` audit entry, recorded under the provisional number — in one statement. Call it as the
+ * last statement of the create transaction: the counter row stays locked only until the commit.
+ */
+export async function assignOrderNumber(database: Pick<Database, 'rows'>, tx: DbOrTx, orderId: number, opts: OrderNumberOptions): Promise<string> {
+  const scope = renderDateTokens(opts.pattern, opts.at ?? new Date(), opts.timeZone);
+  const m = seqToken.exec(scope);
+  if (!m) throw new Error(`order number pattern ${opts.pattern} has no {seq} or {seq:N}`);
+  const prefix = scope.slice(0, m.index);
+  const suffix = scope.slice(m.index + m[0].length);
+  const width = m[1] ? Number(m[1]) : 1;
+  // lpad would cut a longer value; padStart (as in nextOrderNumber) never does.
+  const [row] = await database.rows<{ number: string }>(
+    sql`with c as (${incrementCounter(scope)}),
+        n as (select ${prefix}::text || case when length(c.last_value::text) >= ${width}::int then c.last_value::text
+                                         else lpad(c.last_value::text, ${width}::int, '0') end || ${suffix}::text as number from c),
+        o as (update orders set number = n.number from n where orders.id = ${orderId} returning orders.number),
+        a as (update audit_log set changes = jsonb_set(audit_log.changes, '{number,new}', to_jsonb(n.number)) from n
+              where audit_log.entity = 'order' and audit_log.entity_id = ${String(orderId)} and audit_log.action = 'create')
+        select number from o`,
+    tx,
+  );
+  if (!row) throw new Error(`order ${orderId} not found to number`);
+  return row.number;
 }

@@ -211,4 +211,43 @@ describe('orders', () => {
     const start = seqs[0]!;
     expect(seqs).toEqual(Array.from({ length: 10 }, (_, i) => start + i));
   });
+
+  it('gives the final number, never the provisional one, to the stored order and its audit entry', async () => {
+    const o = (await post(repA, '/api/v1/orders', { customerId: customerA, lines: [{ productId: tea, quantity: '1' }] })).json();
+    expect(o.number).toMatch(/^SO\d{8}-\d{4}$/);
+    const [row] = await t.database.rows<{ number: string }>(sql`select number from orders where id = ${o.id}`);
+    expect(row!.number).toBe(o.number);
+    const [audit] = await t.database.rows<{ changes: { number: { old: unknown; new: unknown } } }>(
+      sql`select changes from audit_log where entity = 'order' and entity_id = ${String(o.id)} and action = 'create'`,
+    );
+    expect(audit!.changes.number).toEqual({ old: null, new: o.number });
+    expect((await t.request(repA, { method: 'GET', url: `/api/v1/orders/${o.id}` })).json().number).toBe(o.number);
+  });
+
+  it.runIf(process.env.GUANXI_TEST_DB === 'postgres')('numbers 10 parallel creates consecutively and uniquely, taking the number last', async () => {
+    const cust = await customer('parallel numbering test', repA.userId);
+    const lines = Array.from({ length: 20 }, (_, i) => ({ productId: i % 2 ? tea : cup, quantity: String(i + 1) }));
+    const results = await Promise.all(Array.from({ length: 10 }, () => post(repA, '/api/v1/orders', { customerId: cust, lines })));
+    expect(results.map((r) => r.statusCode)).toEqual(Array(10).fill(201));
+    const created = results.map((r) => r.json() as { id: number; number: string });
+    const numbers = created.map((o) => o.number);
+    expect(new Set(numbers).size).toBe(10);
+    const prefixes = new Set(numbers.map((n) => n.split('-')[0]));
+    expect(prefixes.size).toBe(1);
+    const seqs = numbers.map((n) => Number(n.split('-')[1])).sort((a, b) => a - b);
+    expect(seqs).toEqual(Array.from({ length: 10 }, (_, i) => seqs[0]! + i));
+    const stored = await t.database.rows<{ id: number; number: string; audited: string | null }>(
+      sql`select o.id, o.number, (select a.changes->'number'->>'new' from audit_log a where a.entity = 'order' and a.entity_id = o.id::text and a.action = 'create') as audited
+          from orders o where o.customer_id = ${cust}`,
+    );
+    expect(stored).toHaveLength(10);
+    for (const s of stored) {
+      const o = created.find((c) => c.id === Number(s.id))!;
+      expect(s.number).toBe(o.number);
+      expect(s.audited).toBe(o.number);
+    }
+    const [counter] = await t.database.rows<{ last_value: number }>(sql`select last_value from order_number_counters where scope = ${[...prefixes][0] + '-{seq:4}'}`);
+    expect(Number(counter!.last_value)).toBeGreaterThanOrEqual(seqs[9]!);
+    expect((await t.database.rows(sql`select 1 from orders where number like '~%'`)).length).toBe(0);
+  });
 });

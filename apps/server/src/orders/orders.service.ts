@@ -17,7 +17,7 @@ import { AppError, conflict, forbidden, invalid, msg, notFound, versionConflict 
 import { countRows, cursorValue, encodeCursor, keyset, parseSort } from '../platform/pagination.js';
 import { auditFields, iso, updateVersioned } from '../platform/versioned.js';
 import { assertCustomerVisible } from '../customers/customers.service.js';
-import { nextOrderNumber } from './order-number.js';
+import { assignOrderNumber, provisionalOrderNumber } from './order-number.js';
 import { approvalReasons, closeApprovalTasks, openApprovalTask, resolveApprover } from './order-approvals.service.js';
 import { checkOpportunity, winOpportunity } from './order-opportunity.js';
 import { assertNoPayments } from './order-payments.js';
@@ -311,11 +311,12 @@ export async function createOrder(database: Database, ctx: Ctx, settings: OrderS
     if (input.ownerId !== undefined) await checkOwner(tx, actor, input.ownerId);
     if (input.opportunityId) await checkOpportunity(database, tx, actor, input.opportunityId, customer.id);
     await checkProducts(tx, input.lines);
-    const number = await nextOrderNumber(database, tx, { pattern: settings.numberPattern, timeZone: settings.timeZone });
+    // All the work first, under a provisional number (unique, and never seen outside this
+    // transaction); the real number is taken last — see assignOrderNumber.
     const [row] = await tx
       .insert(orders)
       .values({
-        number,
+        number: provisionalOrderNumber(),
         customerId: customer.id,
         ownerId: input.ownerId ?? customer.ownerId ?? actor.id,
         orderDate: input.orderDate ?? todayIn(settings.timeZone),
@@ -330,6 +331,10 @@ export async function createOrder(database: Database, ctx: Ctx, settings: OrderS
     // Read back without the scope: the default owner (the customer's) may be outside the caller's scope.
     const created = await readOrder(database, tx, actor, id, 'none');
     await recordAudit(tx, ctx, { entity: 'order', entityId: id, action: 'create', changes: orderChanges(null, created) });
+    // The very last statement: the counter row for the period is locked from here to the commit
+    // only, so concurrent creates no longer queue behind each other's lines and totals. It also
+    // puts the number in the audit entry just written. Gap-free, as a rollback undoes it too.
+    created.number = await assignOrderNumber(database, tx, id, { pattern: settings.numberPattern, timeZone: settings.timeZone });
     return created;
   });
 }

@@ -191,6 +191,8 @@ describe('payment plans', () => {
     });
     expect(ok.statusCode, ok.body).toBe(200);
     expect(ok.json()).toMatchObject({ version: 2, notes: '客户要求分三期' });
+    const owners = await t.database.rows<{ owner_id: string | number }>(sql`select owner_id from payment_instalments where plan_id = ${p.id}`);
+    expect(owners.map((r) => Number(r.owner_id))).toEqual([repA.userId, repA.userId, repA.userId]);
     expect(ok.json().instalments.map((i: { amount: string; paidAmount: string; status: string }) => [i.amount, i.paidAmount, i.status])).toEqual([
       ['60.00', '60.00', 'paid'],
       ['70.00', '0.00', 'open'],
@@ -201,6 +203,35 @@ describe('payment plans', () => {
     );
     expect(audit?.changes.instalments).toBeDefined();
     expect(audit?.changes.notes).toEqual({ old: null, new: '客户要求分三期' });
+  });
+
+  it("stores the order's owner (not the writer) on every instalment, and drops a cancelled order's from the overdue report", async () => {
+    // admin writes an order of repB's customer: the order, and so its instalments, belong to repB
+    const o = await confirmedOrder(admin, customerB, '90.00');
+    const p = await plan(admin, o.id, [
+      { dueDate: addDays(today(), -3), amount: '30.00' },
+      { dueDate: addDays(today(), 100), amount: '60.00' },
+    ]);
+    const owners = async () =>
+      (await t.database.rows<{ owner_id: string | number }>(sql`select owner_id from payment_instalments where plan_id = ${p.id} and deleted_at is null`)).map((r) => Number(r.owner_id));
+    expect(await owners()).toEqual([repB.userId, repB.userId]);
+    const edited = await t.request(admin, {
+      method: 'PATCH',
+      url: `/api/v1/payment-plans/${p.id}`,
+      payload: { version: p.version, instalments: [{ id: p.instalments[0]!.id, dueDate: p.instalments[0]!.dueDate, amount: '30.00' }, { dueDate: addDays(today(), 100), amount: '60.00' }] },
+    });
+    expect(edited.statusCode, edited.body).toBe(200);
+    expect(await owners()).toEqual([repB.userId, repB.userId]);
+    const listed = async () => ((await get(admin, `/api/v1/receivables/overdue?limit=500&filter[ownerId]=${repB.userId}`)).json().data as Array<{ orderId: number; ownerId: number }>).filter((r) => r.orderId === o.id);
+    expect((await listed()).map((r) => r.ownerId)).toEqual([repB.userId]);
+
+    const current = (await get(admin, `/api/v1/orders/${o.id}`)).json();
+    const cancelled = await post(admin, `/api/v1/orders/${o.id}/cancel`, { version: current.version });
+    expect(cancelled.statusCode, cancelled.body).toBe(200);
+    expect(await listed()).toEqual([]);
+    const summary = (await get(admin, `/api/v1/receivables/overdue/summary?groupBy=owner&filter[ownerId]=${repB.userId}`)).json();
+    const all = (await get(admin, `/api/v1/receivables/overdue?limit=500&filter[ownerId]=${repB.userId}`)).json().data as Array<{ openAmount: string }>;
+    expect(summary.total.count).toBe(all.length);
   });
 
   it('allocates payments made before the plan once the plan is written, and frees them when it is deleted', async () => {

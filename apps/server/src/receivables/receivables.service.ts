@@ -1,6 +1,8 @@
 // Receivables (回款) and payment plans (回款计划). Every amount is computed by the database in
 // numeric; JavaScript only carries the decimal strings. Every query goes through the order's owner
-// (`ownedBy(actor, orders.owner_id)`); a plan, payment or order outside the scope is 404.
+// (`ownedBy(actor, orders.owner_id)`); a plan, payment or order outside the scope is 404. The
+// overdue report and the home summary scope instalments by `payment_instalments.owner_id`, the
+// order's owner copied onto each instalment (see insertInstalments).
 //
 // Rules:
 // - An order's receivable is `total − returned_amount`; its balance is the receivable minus its
@@ -282,13 +284,19 @@ function planChanges(before: PaymentPlan | null, after: PaymentPlan | null): Cha
   return changes;
 }
 
-async function insertInstalments(database: Database, tx: DbOrTx, planId: number, orderId: number, list: ReadonlyArray<InstalmentInput & { seq: number }>) {
+/**
+ * Instalments carry the order's owner (`owner_id`) so the overdue report filters and groups them
+ * without reading orders. The copy stays right: an order's owner can change only while it is a
+ * draft (orders.service.ts `updateOrder`), and only confirmed or fulfilled orders have plans, so
+ * the owner is fixed by the time any instalment exists. It is taken from the locked order row.
+ */
+async function insertInstalments(database: Database, tx: DbOrTx, planId: number, order: LockedOrder, list: ReadonlyArray<InstalmentInput & { seq: number }>) {
   if (!list.length) return;
   const values = sql.join(
-    list.map((i) => sql`(${planId}::bigint, ${orderId}::bigint, ${i.seq}::int, ${i.dueDate}::date, ${i.amount}::numeric, ${i.note ?? null}::text)`),
+    list.map((i) => sql`(${planId}::bigint, ${order.id}::bigint, ${order.ownerId}::bigint, ${i.seq}::int, ${i.dueDate}::date, ${i.amount}::numeric, ${i.note ?? null}::text)`),
     sql`, `,
   );
-  await database.rows(sql`insert into payment_instalments (plan_id, order_id, seq, due_date, amount, note) values ${values}`, tx);
+  await database.rows(sql`insert into payment_instalments (plan_id, order_id, owner_id, seq, due_date, amount, note) values ${values}`, tx);
 }
 
 export async function createPaymentPlan(database: Database, ctx: Ctx, settings: ReceivablesSettings, input: CreatePaymentPlanBody): Promise<PaymentPlan> {
@@ -309,7 +317,7 @@ export async function createPaymentPlan(database: Database, ctx: Ctx, settings: 
     await checkPlanSum(database, tx, order, input.instalments);
     const [row] = await tx.insert(paymentPlans).values({ orderId: order.id, notes: input.notes ?? null, createdBy: actor.id, updatedBy: actor.id }).returning({ id: paymentPlans.id });
     const id = Number(row!.id);
-    await insertInstalments(database, tx, id, order.id, numbered(input.instalments));
+    await insertInstalments(database, tx, id, order, numbered(input.instalments));
     await allocateUnallocated(database, tx, order.id);
     const created = await readPlan(database, tx, actor, id, settings.timeZone);
     await recordAudit(tx, ctx, { entity: 'payment_plan', entityId: id, action: 'create', changes: planChanges(null, created) });
@@ -395,9 +403,9 @@ async function replaceInstalments(database: Database, tx: DbOrTx, planId: number
   }
   const list = numbered(input);
   for (const i of list.filter((x) => x.id !== undefined)) {
-    await database.rows(sql`update payment_instalments set seq = ${i.seq}, due_date = ${i.dueDate}::date, amount = ${i.amount}::numeric, note = ${i.note ?? null} where id = ${i.id!}`, tx);
+    await database.rows(sql`update payment_instalments set seq = ${i.seq}, due_date = ${i.dueDate}::date, amount = ${i.amount}::numeric, note = ${i.note ?? null}, owner_id = ${order.ownerId} where id = ${i.id!}`, tx);
   }
-  await insertInstalments(database, tx, planId, order.id, list.filter((x) => x.id === undefined));
+  await insertInstalments(database, tx, planId, order, list.filter((x) => x.id === undefined));
   await allocateUnallocated(database, tx, order.id);
 }
 
@@ -779,24 +787,29 @@ export async function customerReceivables(database: Database, ctx: Ctx, settings
 // ---- overdue (外欠款预警) ----
 
 /**
- * The overdue instalments the actor may see, as a FROM … WHERE fragment over `i` (instalment),
- * `o` (order) and `u` (owner). Its conditions repeat the partial index's predicate, so the planner
- * reads only open instalments by due date (or, for a narrow scope, by order).
+ * The overdue instalments the actor may see, as a FROM … WHERE fragment over `i` (instalment)
+ * alone. Scope, owner and department filters go through `i.owner_id` (the order's owner, copied
+ * onto the instalment), and the conditions repeat the partial indexes' predicate, so the planner
+ * reads only open instalments by due date or, for a narrow scope, by owner. The order is still
+ * looked up by primary key per open instalment, because a confirmed order can be cancelled with
+ * its instalments left open: a cancelled order is owed nothing.
  */
 function overdueFrom(actor: Actor, timeZone: string, f: { ownerId?: 'me' | number | undefined; departmentId?: number | undefined; customerId?: number | undefined; minDays?: number | undefined }): SQL {
   const today = todayIn(timeZone);
+  const customer = f.customerId !== undefined ? sql` and o.customer_id = ${f.customerId}` : sql``;
   const conds: SQL[] = [
     sql`i.deleted_at is null and i.paid_amount < i.amount and i.due_date < ${today}`,
-    sql`o.deleted_at is null and ${owedStatus(sql`o`)}`,
-    ownedBy(actor, sql`o.owner_id`),
+    ownedBy(actor, sql`i.owner_id`),
+    sql`exists (select 1 from orders o where o.id = i.order_id and o.deleted_at is null and ${owedStatus(sql`o`)}${customer})`,
   ];
-  if (f.ownerId !== undefined) conds.push(sql`o.owner_id = ${f.ownerId === 'me' ? actor.id : f.ownerId}`);
-  if (f.customerId !== undefined) conds.push(sql`o.customer_id = ${f.customerId}`);
+  if (f.ownerId !== undefined) conds.push(sql`i.owner_id = ${f.ownerId === 'me' ? actor.id : f.ownerId}`);
   if (f.minDays !== undefined) conds.push(sql`i.due_date <= ${today} - ${f.minDays}::int`);
   if (f.departmentId !== undefined) {
-    conds.push(sql`u.department_id in (with recursive tree(id) as (select ${f.departmentId}::bigint union select d.id from departments d join tree on d.parent_id = tree.id) select id from tree)`);
+    conds.push(
+      sql`i.owner_id in (select u.id from users u where u.department_id in (with recursive tree(id) as (select ${f.departmentId}::bigint union select d.id from departments d join tree on d.parent_id = tree.id) select id from tree))`,
+    );
   }
-  return sql`payment_instalments i join orders o on o.id = i.order_id left join users u on u.id = o.owner_id where ${sql.join(conds, sql` and `)}`;
+  return sql`payment_instalments i where ${sql.join(conds, sql` and `)}`;
 }
 
 export async function listOverdue(
@@ -818,7 +831,7 @@ export async function listOverdue(
       : { expr: sql`(i.amount - i.paid_amount)`, kind: 'number', desc: query.sort === '-overdueAmount', notNull: true };
   const page = keyset(spec, sql`i.id`, query.cursor);
   const today = todayIn(settings.timeZone);
-  // customers and departments are joined after paging: they only label the rows
+  // orders, owners, customers and departments are joined after paging: they only label the rows
   const labelled = await database.rows<{
     id: string | number;
     seq: number;
@@ -837,9 +850,9 @@ export async function listOverdue(
     open_amount: string;
     sort_value: string | null;
   }>(sql`
-    select q.*, c.name as customer_name, d.name as department_name
+    select q.*, o.number, o.customer_id, u.name as owner_name, u.department_id, c.name as customer_name, d.name as department_name
     from (
-      select i.id, i.seq, i.order_id, o.number, o.customer_id, o.owner_id, u.name as owner_name, u.department_id,
+      select i.id, i.seq, i.order_id, i.owner_id,
         i.due_date::text as due_date, (${today} - i.due_date)::int as days_overdue, i.amount::text as amount,
         i.paid_amount::text as paid_amount, (i.amount - i.paid_amount)::text as open_amount, ${page.sortValue} as sort_value,
         ${spec.expr} as sort_key
@@ -847,8 +860,10 @@ export async function listOverdue(
       order by ${page.orderBy}
       limit ${query.limit + 1}
     ) q
-    left join customers c on c.id = q.customer_id
-    left join departments d on d.id = q.department_id
+    join orders o on o.id = q.order_id
+    left join users u on u.id = q.owner_id
+    left join customers c on c.id = o.customer_id
+    left join departments d on d.id = u.department_id
     order by q.sort_key ${spec.desc ? sql`desc` : sql`asc`}, q.id ${spec.desc ? sql`desc` : sql`asc`}`);
   const { rows: kept, nextCursor } = pageOf(labelled, query.limit, (r) => [r.sort_value, Number(r.id)]);
   const count = await countRows(database, from);
@@ -880,11 +895,13 @@ export async function listOverdue(
 export async function overdueSummary(database: Database, ctx: Ctx, settings: ReceivablesSettings, query: OverdueSummaryQuery): Promise<OverdueSummary> {
   const from = overdueFrom(ctx.actor, settings.timeZone, { ownerId: query['filter[ownerId]'], departmentId: query['filter[departmentId]'], minDays: query['filter[minDays]'] });
   const today = todayIn(settings.timeZone);
-  const key = query.groupBy === 'owner' ? sql`o.owner_id` : sql`u.department_id`;
+  // Per owner reads instalments alone; per department adds the owners (users, a small table).
+  const key = query.groupBy === 'owner' ? sql`i.owner_id` : sql`u.department_id`;
+  const owners = query.groupBy === 'owner' ? sql`` : sql` left join users u on u.id = i.owner_id`;
   const rows = await database.rows<{ key: string | number | null; is_total: boolean; n: number; amount: string; oldest: number }>(sql`
     select ${key} as key, grouping(${key}) = 1 as is_total, count(*)::int as n,
       coalesce(sum(i.amount - i.paid_amount), 0)::numeric(20, 2)::text as amount, coalesce(max(${today} - i.due_date), 0)::int as oldest
-    from ${from}
+    from (select i.* from ${from}) i${owners}
     group by grouping sets ((${key}), ())`);
   const groups = rows.filter((r) => !r.is_total);
   const ids = groups.map((g) => g.key).filter((k): k is string | number => k !== null).map(Number);
@@ -916,7 +933,7 @@ function compareDecimal(a: string, b: string): number {
 
 export async function receivablesSummary(database: Database, ctx: Ctx, settings: ReceivablesSettings, scope: 'me' | 'team'): Promise<ReceivablesSummary> {
   const today = todayIn(settings.timeZone);
-  const mine = scope === 'me' ? sql`o.owner_id = ${ctx.actor.id}` : ownedBy(ctx.actor, sql`o.owner_id`);
+  const mine = (owner: SQL) => (scope === 'me' ? sql`${owner} = ${ctx.actor.id}` : ownedBy(ctx.actor, owner));
   const [row] = await database.rows<{ overdue_amount: string; overdue_count: number; soon_amount: string; soon_count: number; balance: string }>(sql`
     select
       coalesce(sum(i.amount - i.paid_amount) filter (where i.due_date < ${today}), 0)::numeric(20, 2)::text as overdue_amount,
@@ -926,10 +943,11 @@ export async function receivablesSummary(database: Database, ctx: Ctx, settings:
       (select (coalesce(sum(o.total - o.returned_amount), 0) - coalesce(sum(pd.paid), 0))::numeric(20, 2)::text
          from orders o
          left join lateral (select sum(pm.amount) as paid from payments pm where pm.order_id = o.id and pm.deleted_at is null) pd on true
-         where o.deleted_at is null and ${owedStatus(sql`o`)} and ${mine}) as balance
-    from payment_instalments i join orders o on o.id = i.order_id
-    where i.deleted_at is null and i.paid_amount < i.amount and i.due_date <= ${today} + 7
-      and o.deleted_at is null and ${owedStatus(sql`o`)} and ${mine}`);
+         where o.deleted_at is null and ${owedStatus(sql`o`)} and ${mine(sql`o.owner_id`)}) as balance
+    from payment_instalments i
+    where i.deleted_at is null and i.paid_amount < i.amount and i.due_date <= ${today} + 7 and ${mine(sql`i.owner_id`)}
+      -- by primary key, per open instalment: a cancelled order's instalments are not owed
+      and exists (select 1 from orders o where o.id = i.order_id and o.deleted_at is null and ${owedStatus(sql`o`)})`);
   return {
     scope,
     overdueAmount: row?.overdue_amount ?? '0.00',

@@ -3,7 +3,7 @@
 // the sum of its live allocations by receivables.service.ts, so open amounts need no aggregation.
 import { sql } from 'drizzle-orm';
 import { bigint, check, date, index, integer, numeric, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { auditColumns } from '../db/schema-platform.js';
+import { auditColumns, users } from '../db/schema-platform.js';
 import { customers } from '../customers/customers.table.js';
 import { orders } from '../orders/orders.table.js';
 
@@ -31,6 +31,15 @@ export const paymentInstalments = pgTable(
     planId: bigint('plan_id', { mode: 'number' }).notNull().references(() => paymentPlans.id),
     /** Denormalised from the plan so the overdue report joins instalments to orders directly. */
     orderId: bigint('order_id', { mode: 'number' }).notNull().references(() => orders.id),
+    /**
+     * The order's owner, copied when instalments are written (plan create/edit), so the overdue
+     * report scopes and groups instalments without reading orders. The copy cannot go stale: an
+     * order's owner can change only while it is a draft (orders.service.ts `updateOrder`), and only
+     * confirmed or fulfilled orders have plans.
+     * NOT NULL without a default or backfill: payment_instalments is new in migration 0006 of this
+     * unreleased work, so no installation has rows when the column is added.
+     */
+    ownerId: bigint('owner_id', { mode: 'number' }).notNull().references(() => users.id),
     seq: integer('seq').notNull(),
     dueDate: date('due_date').notNull(),
     amount: money('amount').notNull(),
@@ -46,7 +55,12 @@ export const paymentInstalments = pgTable(
     index('payment_instalments_open_due_idx')
       .on(t.dueDate, t.id)
       .where(sql`deleted_at is null and paid_amount < amount`),
-    // ... and per order, for a narrow data scope (a rep's few orders) and per-order balances.
+    // ... per owner, for a data scope or owner filter and the per-owner summaries (the queries
+    // repeat this predicate, `i.deleted_at is null and i.paid_amount < i.amount`, so it applies) ...
+    index('payment_instalments_open_owner_idx')
+      .on(t.ownerId, t.dueDate)
+      .where(sql`deleted_at is null and paid_amount < amount`),
+    // ... and per order, for allocating payments and per-order balances.
     index('payment_instalments_open_order_idx')
       .on(t.orderId, t.dueDate)
       .where(sql`deleted_at is null and paid_amount < amount`),

@@ -260,6 +260,18 @@ function ColumnHeader({ col }: { col: BoardColumn }) {
           {col.stage.probability}% · <span data-testid="column-count">{t('opportunities.count', { count: col.count })}</span>
         </Typography.Text>
       </Flex>
+      {col.closedFrom !== undefined || col.closedTo !== undefined ? (
+        // won and lost columns count only the deals closed in this period (the server's choice)
+        <Typography.Text type="secondary" style={{ fontSize: 12, display: 'block' }} data-testid="column-period">
+          {col.closedFrom && col.closedTo
+            ? t('opportunities.closedPeriod', { from: formatDate(col.closedFrom), to: formatDate(col.closedTo) })
+            : col.closedFrom
+              ? t('opportunities.closedSince', { from: formatDate(col.closedFrom) })
+              : col.closedTo
+                ? t('opportunities.closedUntil', { to: formatDate(col.closedTo) })
+                : null}
+        </Typography.Text>
+      ) : null}
       <Flex justify="space-between" style={{ marginTop: 4 }}>
         <Typography.Text data-testid="column-amount">{formatMoney(col.amount)}</Typography.Text>
         <Tooltip title={t('opportunities.weighted')}>

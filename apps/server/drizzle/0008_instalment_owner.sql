@@ -1,0 +1,3 @@
+ALTER TABLE "payment_instalments" ADD COLUMN "owner_id" bigint NOT NULL;--> statement-breakpoint
+ALTER TABLE "payment_instalments" ADD CONSTRAINT "payment_instalments_owner_id_users_id_fk" FOREIGN KEY ("owner_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "payment_instalments_open_owner_idx" ON "payment_instalments" USING btree ("owner_id","due_date") WHERE deleted_at is null and paid_amount < amount;

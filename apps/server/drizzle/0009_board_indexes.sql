@@ -1,0 +1,3 @@
+DROP INDEX "opportunities_board_idx";--> statement-breakpoint
+CREATE INDEX "opportunities_board_open_idx" ON "opportunities" USING btree ("pipeline_id","owner_id","stage_id","stage_entered_at","id","amount","probability_override","expected_close_date") WHERE closed_at is null and deleted_at is null;--> statement-breakpoint
+CREATE INDEX "opportunities_board_closed_idx" ON "opportunities" USING btree ("pipeline_id","owner_id","closed_at","id","stage_id","amount","probability_override") WHERE closed_at is not null and deleted_at is null;
