@@ -53,25 +53,16 @@ export async function nextOrderNumber(database: Pick<Database, 'rows'>, tx: DbOr
 export const provisionalOrderNumber = (): string => `~${randomUUID()}`;
 
 /**
- * Takes the next number (as `nextOrderNumber`) and gives it to order `orderId` — and to its
- * `create` audit entry, recorded under the provisional number — in one statement. Call it as the
- * last statement of the create transaction: the counter row stays locked only until the commit.
+ * Takes the next number and gives it to order `orderId` — and to its `create` audit entry,
+ * recorded under the provisional number. Call it at the very end of the create transaction: the
+ * counter row stays locked only until the commit that follows.
  */
 export async function assignOrderNumber(database: Pick<Database, 'rows'>, tx: DbOrTx, orderId: number, opts: OrderNumberOptions): Promise<string> {
-  const scope = renderDateTokens(opts.pattern, opts.at ?? new Date(), opts.timeZone);
-  const m = seqToken.exec(scope);
-  if (!m) throw new Error(`order number pattern ${opts.pattern} has no {seq} or {seq:N}`);
-  const prefix = scope.slice(0, m.index);
-  const suffix = scope.slice(m.index + m[0].length);
-  const width = m[1] ? Number(m[1]) : 1;
-  // lpad would cut a longer value; padStart (as in nextOrderNumber) never does.
+  const number = await nextOrderNumber(database, tx, opts);
   const [row] = await database.rows<{ number: string }>(
-    sql`with c as (${incrementCounter(scope)}),
-        n as (select ${prefix}::text || case when length(c.last_value::text) >= ${width}::int then c.last_value::text
-                                         else lpad(c.last_value::text, ${width}::int, '0') end || ${suffix}::text as number from c),
-        o as (update orders set number = n.number from n where orders.id = ${orderId} returning orders.number),
-        a as (update audit_log set changes = jsonb_set(audit_log.changes, '{number,new}', to_jsonb(n.number)) from n
-              where audit_log.entity = 'order' and audit_log.entity_id = ${String(orderId)} and audit_log.action = 'create')
+    sql`with o as (update orders set number = ${number} where id = ${orderId} returning number),
+        a as (update audit_log set changes = jsonb_set(changes, '{number,new}', to_jsonb(${number}::text))
+              where entity = 'order' and entity_id = ${String(orderId)} and action = 'create')
         select number from o`,
     tx,
   );
