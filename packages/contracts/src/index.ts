@@ -23,3 +23,4 @@ export * from './imports.js';
 export * from './service.js';
 export * from './duplicates.js';
 export * from './phone.js';
+export * from './analytics.js';

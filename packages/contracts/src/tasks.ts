@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { auditColumns, listQuery, shortText } from './common.js';
 
 const isoTime = z.iso.datetime({ offset: true });
-export const taskKinds = ['manual', 'follow_up', 'pool_warning', 'approval', 'sla_escalation', 'return_visit'] as const;
+export const taskKinds = ['manual', 'follow_up', 'pool_warning', 'approval', 'sla_escalation', 'return_visit', 'churn_warning', 'overdue_warning'] as const;
 export const taskPriorities = ['low', 'normal', 'high'] as const;
 /** The kinds of record a task can be about; a task with only a customer is about that customer. */
 export const taskRelatedTypes = ['customer', 'lead', 'opportunity', 'order', 'ticket'] as const;

@@ -21,3 +21,4 @@ export * from '../return-visits/return-visits.table.js';
 export * from '../notifications/notifications.table.js';
 export * from '../duplicates/duplicates.table.js';
 export * from '../mail/mail.table.js';
+export * from '../analytics/analytics.table.js';

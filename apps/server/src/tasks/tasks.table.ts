@@ -10,7 +10,7 @@ export const tasks = pgTable(
   'tasks',
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-    kind: text('kind', { enum: ['manual', 'follow_up', 'pool_warning', 'approval', 'sla_escalation', 'return_visit'] }).notNull(),
+    kind: text('kind', { enum: ['manual', 'follow_up', 'pool_warning', 'approval', 'sla_escalation', 'return_visit', 'churn_warning', 'overdue_warning'] }).notNull(),
     title: text('title').notNull(),
     notes: text('notes'),
     dueAt: ts('due_at').notNull(),

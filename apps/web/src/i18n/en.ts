@@ -444,7 +444,7 @@ export const en: Messages = {
     direction: { inbound: 'Inbound', outbound: 'Outbound' },
     customFieldType: { text: 'Text', number: 'Number', date: 'Date', select: 'Single choice', multiselect: 'Multiple choice', boolean: 'Yes/No' },
     poolRuleKind: { no_follow_up: 'No follow-up for', no_deal: 'No deal for' },
-    taskKind: { manual: 'To-do', follow_up: 'Follow-up', pool_warning: 'Pool return soon', approval: 'Approval', sla_escalation: 'SLA escalation', return_visit: 'Return visit' },
+    taskKind: { manual: 'To-do', follow_up: 'Follow-up', pool_warning: 'Pool return soon', approval: 'Approval', sla_escalation: 'SLA escalation', return_visit: 'Return visit', churn_warning: 'Churn warning', overdue_warning: 'Overdue receivable' },
     taskPriority: { low: 'Low', normal: 'Normal', high: 'Urgent' },
   },
   customers: {

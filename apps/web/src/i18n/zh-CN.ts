@@ -461,7 +461,7 @@ export const zhCN = {
     direction: { inbound: '客户来电/来访', outbound: '主动联系' } satisfies Record<(typeof followUpDirections)[number], string>,
     customFieldType: { text: '文本', number: '数字', date: '日期', select: '单选', multiselect: '多选', boolean: '是/否' } satisfies Record<(typeof customFieldTypes)[number], string>,
     poolRuleKind: { no_follow_up: '长期未跟进', no_deal: '长期未成交' } satisfies Record<(typeof poolRuleKinds)[number], string>,
-    taskKind: { manual: '待办', follow_up: '跟进提醒', pool_warning: '即将退回公海', approval: '审批', sla_escalation: 'SLA 升级', return_visit: '回访' } satisfies Record<(typeof taskKinds)[number], string>,
+    taskKind: { manual: '待办', follow_up: '跟进提醒', pool_warning: '即将退回公海', approval: '审批', sla_escalation: 'SLA 升级', return_visit: '回访', churn_warning: '流失预警', overdue_warning: '外欠款预警' } satisfies Record<(typeof taskKinds)[number], string>,
     taskPriority: { low: '低', normal: '普通', high: '紧急' } satisfies Record<(typeof taskPriorities)[number], string>,
   },
   customers: {
