@@ -8,6 +8,8 @@
 //      BENCH_PG_CUSTOMERS / BENCH_PG_OPPORTUNITIES / BENCH_PG_ORDERS
 //      BENCH_PGLITE_CUSTOMERS / BENCH_PGLITE_OPPORTUNITIES / BENCH_PGLITE_ORDERS
 //      BENCH_SCALE_NOTE: a sentence for sales.md on why the scale differs from the issue's, if it does
+//      BENCH_PG_KEEP=1: keep the PostgreSQL database afterwards (its name is printed); BENCH_PG_DATABASE=<name>: run on a kept one
+//      BENCH_GENERATE_ONLY=1: generate (and keep, with BENCH_PG_KEEP) without measuring — generate while the machine is busy, measure when quiet
 //      BENCH_RENDER_ONLY=1: rewrite sales.md from sales.json (e.g. after editing notes.md), measuring nothing
 // sales.md ends with notes.md (beside this file): the analysis of the recorded run, by hand.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -139,12 +141,28 @@ function scenariosFor(scale: SalesScale, g: Generated): Scenario[] {
   ];
 }
 
-async function bench(engine: string, scale: SalesScale, open: () => Promise<Database>, serverEnv: Record<string, string>): Promise<EngineResult> {
-  log(`\n== ${engine}: generating ${scale.customers.toLocaleString('en')} customers, ${scale.opportunities.toLocaleString('en')} opportunities, ${scale.orders.toLocaleString('en')} orders`);
-  const database = await open();
-  const generated = await prepare(database, scale);
-  await database.close();
-  log(`generated in ${JSON.stringify(generated.seconds)} s: ${JSON.stringify(generated.counts)}`);
+/** Where a kept database's generation facts (tokens, team, products) are saved for a later run on it. */
+const generatedFile = (name: string) => join(tmpdir(), `guanxi-bench-${name}.json`);
+
+async function bench(engine: string, scale: SalesScale, open: () => Promise<Database>, serverEnv: Record<string, string>, kept?: string): Promise<EngineResult | null> {
+  let generated: Generated;
+  if (kept && existsSync(generatedFile(kept))) {
+    generated = JSON.parse(readFileSync(generatedFile(kept), 'utf8')) as Generated;
+    log(`\n== ${engine}: reusing database ${kept} (${JSON.stringify(generated.counts)})`);
+    // migrations added since the generation (new indexes) apply before measuring
+    const database = await open();
+    await migrateDatabase(database);
+    await database.close();
+  } else {
+    log(`\n== ${engine}: generating ${scale.customers.toLocaleString('en')} customers, ${scale.opportunities.toLocaleString('en')} opportunities, ${scale.orders.toLocaleString('en')} orders`);
+    const database = await open();
+    generated = await prepare(database, scale);
+    await database.close();
+    log(`generated in ${JSON.stringify(generated.seconds)} s: ${JSON.stringify(generated.counts)}`);
+    if (kept) writeFileSync(generatedFile(kept), JSON.stringify(generated));
+  }
+  // Generate now, measure later (on a quiet machine): BENCH_GENERATE_ONLY=1 with BENCH_PG_KEEP=1.
+  if (env.BENCH_GENERATE_ONLY) return null;
 
   const server = await startServer({ ...serverEnv, BENCH_TOKEN: generated.adminToken });
   try {
@@ -277,27 +295,34 @@ const engines: EngineResult[] = [];
 const wanted = (env.BENCH_ENGINES ?? 'postgres,pglite').split(',');
 if (wanted.includes('postgres')) {
   const serverUrl = env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `guanxi_bench_sales_${Date.now().toString(36)}`;
+  const reuse = env.BENCH_PG_DATABASE;
+  const name = reuse ?? `guanxi_bench_sales_${Date.now().toString(36)}`;
+  const keep = Boolean(reuse || env.BENCH_PG_KEEP);
   const admin = await openDatabase({ url: serverUrl, poolSize: 1 });
-  await admin.db.execute(sql.raw(`create database ${name}`));
+  if (!reuse) await admin.db.execute(sql.raw(`create database ${name}`));
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   try {
-    engines.push(await bench('postgres', scaleOf('BENCH_PG', ISSUE_SCALE), () => openDatabase({ url: url.toString(), poolSize: 2 }), { BENCH_DATABASE_URL: url.toString() }));
+    const result = await bench('postgres', scaleOf('BENCH_PG', ISSUE_SCALE), () => openDatabase({ url: url.toString(), poolSize: 2 }), { BENCH_DATABASE_URL: url.toString() }, keep ? name : undefined);
+    if (result) engines.push(result);
   } finally {
-    await admin.db.execute(sql.raw(`drop database if exists ${name} with (force)`));
+    // A kept database serves a later run (BENCH_PG_DATABASE here) and the analytics-refresh benchmark (BENCH_PG_DATABASE there).
+    if (keep) log(`kept database ${name}`);
+    else await admin.db.execute(sql.raw(`drop database if exists ${name} with (force)`));
     await admin.close();
   }
 }
 if (wanted.includes('pglite')) {
   const dir = mkdtempSync(join(tmpdir(), 'guanxi-bench-sales-'));
   try {
-    engines.push(await bench('pglite', scaleOf('BENCH_PGLITE', { customers: 100_000, opportunities: 200_000, orders: 1_000_000 }), () => openDatabase({ dataDir: dir }), { BENCH_PGLITE_DIR: dir }));
+    const result = await bench('pglite', scaleOf('BENCH_PGLITE', { customers: 100_000, opportunities: 200_000, orders: 1_000_000 }), () => openDatabase({ dataDir: dir }), { BENCH_PGLITE_DIR: dir });
+    if (result) engines.push(result);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
+if (env.BENCH_GENERATE_ONLY) process.exit(0);
 const run = {
   at: new Date().toISOString(),
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },

@@ -14,6 +14,8 @@
 //      BENCH_PG_CUSTOMERS / BENCH_PG_TICKETS / BENCH_PG_OPEN / BENCH_PG_REPLIES_PER_TICKET (and BENCH_PGLITE_…)
 //      BENCH_SLA_RUNS=5  BENCH_DEEP_PAGE=20 (the team-queue page reached by cursors)  BENCH_REPORT_BUDGET_S=40 (sequential report calls: at least 3, at most 10, within this budget)
 //      BENCH_SCALE_NOTE: a sentence for service.md on why the scale differs from the issue's, if it does
+//      BENCH_PG_KEEP=1: keep the PostgreSQL database (name printed); BENCH_PG_DATABASE=<name>: run on a kept one;
+//      BENCH_GENERATE_ONLY=1: generate (and keep) without measuring — generate while the machine is busy, measure when quiet
 //      BENCH_MERGE=1: keep the engines service.json holds that this run does not measure
 //      BENCH_RENDER_ONLY=1: rewrite service.md and service-plans.md from service.json (e.g. after editing notes.md), measuring nothing
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -190,12 +192,29 @@ function periods(now: Date): { month: [string, string]; quarter: [string, string
   return { month: [day(y, m - 1, 1), day(y, m, 0)], quarter: [day(y, (q - 1) * 3, 1), day(y, q * 3, 0)] };
 }
 
-async function bench(engine: string, scale: ServiceScale, open: () => Promise<Database>, serverEnv: Record<string, string>): Promise<EngineResult> {
+/** Where a kept database's generation facts are saved for a later run on it. */
+const generatedFile = (name: string) => join(tmpdir(), `guanxi-bench-${name}.json`);
+
+async function bench(engine: string, scale: ServiceScale, open: () => Promise<Database>, serverEnv: Record<string, string>, kept?: string): Promise<EngineResult | null> {
   const fmtScale = `${fmt(scale.customers)} customers, ${fmt(scale.tickets)} tickets (${fmt(scale.open)} open)`;
-  log(`\n== ${engine}: generating ${fmtScale}`);
   const now = new Date();
   const database = await open();
-  const generated = await prepare(database, scale, now);
+  let generated: Generated;
+  if (kept && existsSync(generatedFile(kept))) {
+    log(`\n== ${engine}: reusing database ${kept}`);
+    generated = JSON.parse(readFileSync(generatedFile(kept), 'utf8')) as Generated;
+    // migrations added since the generation (new indexes) apply before measuring
+    await migrateDatabase(database);
+  } else {
+    log(`\n== ${engine}: generating ${fmtScale}`);
+    generated = await prepare(database, scale, now);
+    if (kept) writeFileSync(generatedFile(kept), JSON.stringify(generated));
+  }
+  // Generate now, measure later (on a quiet machine): BENCH_GENERATE_ONLY=1 with BENCH_PG_KEEP=1.
+  if (env.BENCH_GENERATE_ONLY) {
+    await database.close();
+    return null;
+  }
   const team1 = generated.teamIds[0]!;
   const ticketIds = (await database.rows<{ id: number }>(sql`select id from tickets where team_id = ${team1} and id % 211 = 7 order by id desc limit 64`)).map((r) => Number(r.id));
   await database.close();
@@ -483,27 +502,33 @@ const recorded = env.BENCH_MERGE && existsSync(join(resultsDir, 'service.json'))
 const wanted = (env.BENCH_ENGINES ?? 'postgres,pglite').split(',');
 if (wanted.includes('postgres')) {
   const serverUrl = env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `guanxi_bench_service_${Date.now().toString(36)}`;
+  const reuse = env.BENCH_PG_DATABASE;
+  const name = reuse ?? `guanxi_bench_service_${Date.now().toString(36)}`;
+  const keep = Boolean(reuse || env.BENCH_PG_KEEP);
   const admin = await openDatabase({ url: serverUrl, poolSize: 1 });
-  await admin.db.execute(sql.raw(`create database ${name}`));
+  if (!reuse) await admin.db.execute(sql.raw(`create database ${name}`));
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   try {
-    engines.push(await bench('postgres', scaleOf('BENCH_PG', ISSUE_SCALE), () => openDatabase({ url: url.toString(), poolSize: 2 }), { BENCH_DATABASE_URL: url.toString() }));
+    const result = await bench('postgres', scaleOf('BENCH_PG', ISSUE_SCALE), () => openDatabase({ url: url.toString(), poolSize: 2 }), { BENCH_DATABASE_URL: url.toString() }, keep ? name : undefined);
+    if (result) engines.push(result);
   } finally {
-    await admin.db.execute(sql.raw(`drop database if exists ${name} with (force)`));
+    if (keep) log(`kept database ${name}`);
+    else await admin.db.execute(sql.raw(`drop database if exists ${name} with (force)`));
     await admin.close();
   }
 }
 if (wanted.includes('pglite')) {
   const dir = mkdtempSync(join(tmpdir(), 'guanxi-bench-service-'));
   try {
-    engines.push(await bench('pglite', scaleOf('BENCH_PGLITE', { customers: 50_000, tickets: 200_000, open: 4_000, repliesPerTicket: 2 }), () => openDatabase({ dataDir: dir }), { BENCH_PGLITE_DIR: dir }));
+    const result = await bench('pglite', scaleOf('BENCH_PGLITE', { customers: 50_000, tickets: 200_000, open: 4_000, repliesPerTicket: 2 }), () => openDatabase({ dataDir: dir }), { BENCH_PGLITE_DIR: dir });
+    if (result) engines.push(result);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
+if (env.BENCH_GENERATE_ONLY) process.exit(0);
 for (const e of recorded?.engines ?? []) if (!engines.some((x) => x.engine === e.engine)) engines.push(e);
 engines.sort((a, b) => (a.engine === 'postgres' ? -1 : b.engine === 'postgres' ? 1 : 0));
 const run = {

@@ -39,7 +39,32 @@ export async function runLoad(request: (i: number) => Promise<boolean>, opts: { 
       }
     }),
   );
-  const elapsed = (performance.now() - started) / 1000;
+  return summarise(latencies, errors, (performance.now() - started) / 1000);
+}
+
+/** The same closed loop, without warm-up, until `until` settles: load beside a long operation (e.g. a refresh). */
+export async function runLoadUntil(request: (i: number) => Promise<boolean>, opts: { concurrency: number; until: Promise<unknown> }): Promise<LoadResult> {
+  let done = false;
+  const stop = () => void (done = true);
+  opts.until.then(stop, stop);
+  const latencies: number[] = [];
+  let errors = 0;
+  let i = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: opts.concurrency }, async () => {
+      while (!done) {
+        const t = performance.now();
+        const ok = await request(i++).catch(() => false);
+        latencies.push(performance.now() - t);
+        if (!ok) errors++;
+      }
+    }),
+  );
+  return summarise(latencies, errors, (performance.now() - started) / 1000);
+}
+
+function summarise(latencies: number[], errors: number, elapsed: number): LoadResult {
   const sorted = Float64Array.from(latencies).sort();
   return {
     requests: latencies.length,
