@@ -192,7 +192,7 @@ export async function generate(database: Database, opts: GenerateOptions): Promi
           first_response_due_at, first_response_warn_at, resolution_due_at, resolution_warn_at, first_responded_at, resolved_at, closed_at, paused_since,
           response_business_minutes, resolution_business_minutes, sla_first_response, sla_resolution, created_at, updated_at, created_by, updated_by)
         overriding system value
-        select g, 'T' || to_char(created at time zone ${opts.timeZone}, 'YYYYMMDD') || lpad(g::text, 6, '0'), type,
+        select g, 'T' || to_char(created at time zone ${opts.timeZone}, 'YYYYMMDD') || lpad(g::text, greatest(6, length(g::text)), '0'), type,
           case when type = 'after_sales' then (array['repair', 'return', 'replacement'])[1 + ${h(9)} % 3] end,
           customer_id, case when customer_id is null then '来电客户' || g % 1000 end, case when customer_id is null then '139' || lpad((${h(10)} % 100000000)::text, 8, '0') end,
           (array['phone', 'email', 'wechat', 'web_form', 'chat', 'phone', 'wechat'])[1 + ${h(11)} % 7], ${pickText(subjects, 12)}, null, ${pickText(categories, 13)},

@@ -22,6 +22,17 @@ export function customerVisible(actor: ScopeActor, alias = 'customers', deleted 
     select cc.customer_id from customer_collaborators cc where ${ownedBy(actor, sql`cc.user_id`)}))`;
 }
 
+/**
+ * The same rule on the row's own columns, for one customer at a time (a ticket's, a probe per row):
+ * the set shape above would list every customer in scope for it. Callers add `deleted_at is null`.
+ */
+export function customerVisibleRow(actor: ScopeActor, alias = 'customers'): SQL {
+  if (actor.dataScope === 'all') return sql`true`;
+  const c = sql.raw(alias);
+  return sql`(${c}.owner_id is not null and (${ownedBy(actor, sql`${c}.owner_id`)}
+    or exists (select 1 from customer_collaborators cc where cc.customer_id = ${c}.id and ${ownedBy(actor, sql`cc.user_id`)})))`;
+}
+
 /** A live (not deleted) customer the caller may see. */
 export function liveVisibleCustomer(actor: ScopeActor, alias = 'customers'): SQL {
   return sql`(${sql.raw(alias)}.deleted_at is null and ${customerVisible(actor, alias)})`;

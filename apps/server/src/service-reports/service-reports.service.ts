@@ -8,7 +8,7 @@ import type { ServiceReport } from '@guanxi/contracts';
 import type { Database } from '../db/client.js';
 import type { Ctx } from '../platform/context.js';
 import { ownedBy } from '../platform/data-scope.js';
-import { ticketVisible } from '../tickets/ticket-scope.js';
+import { ticketVisibleRow } from '../tickets/ticket-scope.js';
 
 export interface ReportQuery {
   from: string;
@@ -24,7 +24,9 @@ const rate = (a: number, b: number): number | null => (a + b === 0 ? null : Math
 export async function serviceReport(database: Database, ctx: Ctx, q: ReportQuery, timeZone: string): Promise<ServiceReport> {
   const start = sql`(${q.from}::date::timestamp at time zone ${timeZone})`;
   const end = sql`((${q.to}::date + 1)::timestamp at time zone ${timeZone})`;
-  const ticketFilters: SQL[] = [sql`t.deleted_at is null`, ticketVisible(ctx.actor, 't')];
+  // The period (or the visit) picks the rows; the scope is a test of each row's columns, not the
+  // set of every ticket the caller may see, which is the team's whole history (notes.md).
+  const ticketFilters: SQL[] = [sql`t.deleted_at is null`, ticketVisibleRow(ctx.actor, 't')];
   if (q['filter[teamId]']) ticketFilters.push(sql`t.team_id = ${q['filter[teamId]']}`);
   if (q['filter[importance]']) ticketFilters.push(sql`t.customer_tier = ${q['filter[importance]']}`);
   const scoped = sql.join(ticketFilters, sql` and `);
@@ -63,10 +65,12 @@ export async function serviceReport(database: Database, ctx: Ctx, q: ReportQuery
   const [orders] = await database.rows<{ n: number }>(sql`
     select count(*)::int as n from orders o where o.deleted_at is null and o.status <> 'cancelled' and o.order_date between ${q.from}::date and ${q.to}::date`);
 
-  // Visits about tickets in scope, or made by people in scope (order visits).
+  // Visits about tickets in scope, or made by people in scope (order visits). The ticket is probed
+  // by primary key per visit of the period: an `in (every ticket in scope)` under an OR cannot
+  // become a semi-join and was rescanned per visit once the list outgrew work_mem.
   const visitFilters: SQL[] = [
     sql`v.status = 'done' and v.deleted_at is null and v.done_at >= ${start} and v.done_at < ${end}`,
-    sql`(v.ticket_id in (select t.id from tickets t where ${scoped}) or (v.ticket_id is null and ${ownedBy(ctx.actor, sql`v.assignee_id`)}))`,
+    sql`(case when v.ticket_id is null then ${ownedBy(ctx.actor, sql`v.assignee_id`)} else exists (select 1 from tickets t where t.id = v.ticket_id and ${scoped}) end)`,
   ];
   if (q['filter[teamId]']) visitFilters.push(sql`(v.ticket_id is not null or v.assignee_id in (select id from users where department_id = ${q['filter[teamId]']}))`);
   if (q['filter[importance]']) visitFilters.push(sql`v.customer_id in (select id from customers where importance = ${q['filter[importance]']})`);
@@ -82,12 +86,7 @@ export async function serviceReport(database: Database, ctx: Ctx, q: ReportQuery
     select coalesce(t.root_cause, 'unknown') as cause, count(*)::int as n from tickets t
     where ${inPeriod} and t.type = 'complaint' group by 1 order by 2 desc, 1 limit 10`);
 
-  // Backlog: tickets open at the end of each local day (created by then and not yet resolved).
-  const backlog = await database.rows<{ day: string; open: number }>(sql`
-    select to_char(d, 'YYYY-MM-DD') as day,
-      (select count(*)::int from tickets t where ${scoped} and t.created_at < ((d + interval '1 day') at time zone ${timeZone})
-         and (t.resolved_at is null or t.resolved_at >= ((d + interval '1 day') at time zone ${timeZone}))) as open
-    from generate_series(${q.from}::date::timestamp, ${q.to}::date::timestamp, interval '1 day') d order by d`);
+  const backlog = await database.rows<{ day: string; open: number }>(backlogSeries(scoped, q, start, end, timeZone));
 
   const t = totals ?? {};
   const answered = int(visits?.answered);
@@ -110,4 +109,29 @@ export async function serviceReport(database: Database, ctx: Ctx, q: ReportQuery
     topComplaintCauses: causes.map((c) => ({ cause: c.cause, count: Number(c.n) })),
     backlog: backlog.map((b) => ({ date: b.day, open: Number(b.open) })),
   };
+}
+
+/**
+ * Backlog: tickets open at the end of each local day (created by then and not yet resolved), in one
+ * pass — those open when the period starts, then a running sum of created − resolved per local day —
+ * instead of a count over the whole history per day. A ticket resolved before it was created (only
+ * possible in imported data) was never open: it is neither added nor removed.
+ */
+function backlogSeries(scoped: SQL, q: Pick<ReportQuery, 'from' | 'to'>, start: SQL, end: SQL, timeZone: string): SQL {
+  const localDay = (column: string) => sql`(${sql.raw(column)} at time zone ${timeZone})::date`;
+  return sql`
+    with opening as (
+      select count(*)::int as n from tickets t
+      where ${scoped} and t.created_at < ${start} and (t.resolved_at is null or t.resolved_at >= ${start})
+    ), moves as (
+      select ${localDay('t.created_at')} as day, 1 as delta from tickets t
+      where ${scoped} and t.created_at >= ${start} and t.created_at < ${end} and (t.resolved_at is null or t.resolved_at >= t.created_at)
+      union all
+      select ${localDay('t.resolved_at')}, -1 from tickets t
+      where ${scoped} and t.resolved_at >= ${start} and t.resolved_at < ${end} and t.resolved_at >= t.created_at
+    ), per_day as (select day, sum(delta)::int as delta from moves group by day)
+    select to_char(d, 'YYYY-MM-DD') as day, ((select n from opening) + coalesce(sum(p.delta) over (order by d), 0))::int as open
+    from generate_series(${q.from}::date::timestamp, ${q.to}::date::timestamp, interval '1 day') d
+    left join per_day p on p.day = d::date
+    order by d`;
 }

@@ -78,6 +78,12 @@ export const tickets = pgTable(
     index('tickets_unassigned_idx').on(t.teamId, t.id).where(sql`deleted_at is null and assignee_id is null and status <> 'closed'`),
     index('tickets_customer_idx').on(t.customerId, t.id).where(sql`deleted_at is null`),
     index('tickets_created_idx').on(t.createdAt, t.id).where(sql`deleted_at is null`),
+    // Queues list active tickets newest first, per agent or per team: these stay the size of the open
+    // backlog, not the history. The predicate is ticket-scope.ts's activeStatuses, word for word.
+    index('tickets_active_assignee_idx').on(t.assigneeId, t.createdAt, t.id).where(sql`deleted_at is null and status in ('new', 'open', 'pending_customer')`),
+    index('tickets_active_team_idx').on(t.teamId, t.createdAt, t.id).where(sql`deleted_at is null and status in ('new', 'open', 'pending_customer')`),
+    // The backlog report's opening count: still open (null) or resolved since the period began.
+    index('tickets_resolved_idx').on(t.resolvedAt).where(sql`deleted_at is null`),
     // the SLA job seeks open clocks by due time
     index('tickets_first_due_idx').on(t.firstResponseDueAt).where(sql`deleted_at is null and sla_first_response = 'pending'`),
     index('tickets_resolution_due_idx').on(t.resolutionDueAt).where(sql`deleted_at is null and sla_resolution = 'pending'`),

@@ -1,0 +1,3 @@
+CREATE INDEX "tickets_active_assignee_idx" ON "tickets" USING btree ("assignee_id","created_at","id") WHERE deleted_at is null and status in ('new', 'open', 'pending_customer');--> statement-breakpoint
+CREATE INDEX "tickets_active_team_idx" ON "tickets" USING btree ("team_id","created_at","id") WHERE deleted_at is null and status in ('new', 'open', 'pending_customer');--> statement-breakpoint
+CREATE INDEX "tickets_resolved_idx" ON "tickets" USING btree ("resolved_at") WHERE deleted_at is null;
