@@ -7,9 +7,10 @@
 //   export    GET /customers/export?format=csv of every row, against `COPY (select …) TO` as baseline
 //   dedupe    the duplicates-scan job over the imported customers, when the server has it
 // Writes bench/results/imports.json and imports.md. Run: npm run bench:imports -w bench
-// Env: BENCH_ENGINES=postgres,pglite  BENCH_PG_ROWS=1000000  BENCH_PGLITE_ROWS=100000  BENCH_PG_URL
+// Env: BENCH_ENGINES=postgres,pglite  BENCH_PG_ROWS=1000000  BENCH_PGLITE_ROWS=100000  BENCH_PG_URL  BENCH_RESULTS_DIR
+//      BENCH_MERGE=1: keep the engines imports.json holds that this run does not measure
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, createWriteStream, mkdirSync, mkdtempSync, openAsBlob, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, openAsBlob, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -24,7 +25,8 @@ import * as gen from '../../apps/server/src/demo/generate.js';
 import { mulberry32, type Random } from '../../apps/server/src/demo/random.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const resultsDir = join(here, '../results');
+// BENCH_RESULTS_DIR: where a smaller trial run writes, so it does not overwrite the recorded results
+const resultsDir = process.env.BENCH_RESULTS_DIR ?? join(here, '../results');
 const env = process.env;
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
@@ -299,6 +301,11 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 
+// BENCH_MERGE=1 keeps the engines imports.json holds that this run does not measure.
+if (env.BENCH_MERGE && existsSync(join(resultsDir, 'imports.json'))) {
+  const recorded = JSON.parse(readFileSync(join(resultsDir, 'imports.json'), 'utf8')) as { engines: EngineResult[] };
+  for (const e of recorded.engines) if (!engines.some((x) => x.engine === e.engine)) engines.push(e);
+}
 const run = {
   at: new Date().toISOString(),
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },

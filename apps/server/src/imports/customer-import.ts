@@ -9,6 +9,7 @@ import { insertJsonRows, type ColumnSpec } from '../demo/bulk-insert.js';
 import type { ParsedRecord } from '../tabular/delimited.js';
 import { lookupValues } from '../duplicates/match-keys.js';
 import { matchKeys, toImportedRow, type ImportedRow, type RowContext, type RowError } from './customer-rows.js';
+import type { MatchKeyIndex } from './match-key-index.js';
 
 export type Duplicates = 'skip' | 'update' | 'create';
 
@@ -19,8 +20,8 @@ export interface ImportState {
   duplicates: Duplicates;
   defaultOwnerId: number;
   rowContext: RowContext;
-  /** Match key → customer id, for rows of this file committed in earlier batches of this run. */
-  seen: Map<string, number>;
+  /** Match key (hashed) → customer id, for rows of this file committed in earlier batches of this run. */
+  seen: MatchKeyIndex;
   owners: Map<string, { id: number; allowed: boolean } | null>;
   /** Ids whose customers the importer may own or assign to (null: anyone). */
   assignable: Set<number> | null;
@@ -54,6 +55,8 @@ const insertSpec: ColumnSpec = [
 
 const jsonList = (values: string[]) => sql`(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`;
 const jsonIds = (values: number[]) => sql`(select (jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))::bigint)`;
+/** The values as a text[] computed once (an init plan), so `col = any(…)` can seek the column's index. */
+const textArray = (values: string[]) => sql`array(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`;
 
 async function nextIds(tx: DbOrTx, table: string, n: number): Promise<number[]> {
   if (n === 0) return [];
@@ -76,14 +79,17 @@ async function findExisting(tx: DbOrTx, actor: Actor, batch: ImportedRow[]): Pro
   const { creditCode: cc, mobile: m, email: e, phone: p, name: n } = lookupValues(batch.map((r) => r.customer));
   const out = new Map<string, Existing>();
   if (!batch.length) return out;
+  // the normalised generated columns (duplicates/normalise.ts), each looked up under its own index:
+  // one branch per index, because an OR of IN-lists over five columns is planned as a scan of the
+  // whole table, once per batch (quadratic over an import)
+  const branch = (col: string, values: string[]) => (values.length ? [sql`select id from customers where deleted_at is null and ${sql.raw(col)} = any(${textArray(values)})`] : []);
+  const branches = [...branch('credit_code_key', cc), ...branch('mobile_e164', m), ...branch('email_key', e), ...branch('phone_e164', p), ...branch('name', n)];
+  if (!branches.length) return out;
   const found = await rows<{ id: number; visible: boolean; credit_code: string | null; mobile: string | null; email: string | null; phone: string | null; name: string; city: string | null }>(
     tx,
-    // the normalised generated columns (duplicates/normalise.ts), each under its own index
     sql`select c.id, ${customerVisible(actor, 'c')} as visible, c.credit_code_key as credit_code, c.mobile_e164 as mobile, c.email_key as email, c.phone_e164 as phone, c.name, c.city
         from customers c
-        where c.deleted_at is null and (
-          c.credit_code_key in ${jsonList(cc)} or c.mobile_e164 in ${jsonList(m)}
-          or c.email_key in ${jsonList(e)} or c.phone_e164 in ${jsonList(p)} or c.name in ${jsonList(n)})
+        where c.id in (${sql.join(branches, sql` union `)})
         order by c.id`,
   );
   for (const f of found) {
@@ -118,6 +124,32 @@ async function resolveOwners(tx: DbOrTx, state: ImportState, batch: ImportedRow[
   }
 }
 
+/**
+ * For each match key of the batch, the customer an earlier batch of this run committed under it:
+ * the first candidate of the hashed index whose stored record really has that key (so a hash
+ * collision is never a match), read in one statement for the whole batch.
+ */
+async function earlierMatches(tx: DbOrTx, state: ImportState, batch: ImportedRow[]): Promise<(key: string) => number | undefined> {
+  if (!state.seen.size) return () => undefined;
+  const wanted = new Map<string, number[]>();
+  for (const row of batch) {
+    for (const k of matchKeys(row.customer)) {
+      if (wanted.has(k)) continue;
+      const ids = state.seen.candidates(k);
+      if (ids.length) wanted.set(k, ids);
+    }
+  }
+  if (!wanted.size) return () => undefined;
+  const ids = [...new Set([...wanted.values()].flat())];
+  // the stored values as imported (not the normalised columns): the keys are derived the same way as the file's
+  const found = await rows<{ id: number; credit_code: string | null; mobile: string | null; email: string | null; phone: string | null; name: string; city: string | null }>(
+    tx,
+    sql`select id, credit_code, mobile, email, phone, name, city from customers where id in ${jsonIds(ids)}`,
+  );
+  const keysOf = new Map(found.map((f) => [Number(f.id), new Set(matchKeys({ creditCode: f.credit_code, mobile: f.mobile, email: f.email, phone: f.phone, name: f.name, city: f.city }))]));
+  return (key) => wanted.get(key)?.find((id) => keysOf.get(id)?.has(key));
+}
+
 interface Pending {
   row: ImportedRow;
   id: number;
@@ -145,6 +177,7 @@ export async function importBatch(tx: DbOrTx, state: ImportState, records: Parse
   }
   await resolveOwners(tx, state, good);
   const existing = state.duplicates === 'create' ? new Map<string, Existing>() : await findExisting(tx, state.actor, good);
+  const earlierOf = state.duplicates === 'create' ? () => undefined : await earlierMatches(tx, state, good);
 
   const creates: Pending[] = [];
   const pendingByKey = new Map<string, Pending>();
@@ -165,7 +198,7 @@ export async function importBatch(tx: DbOrTx, state: ImportState, records: Parse
     const keys = matchKeys(row.customer);
     if (state.duplicates !== 'create') {
       const inBatch = keys.map((k) => pendingByKey.get(k)).find((x) => x !== undefined);
-      const earlier = keys.map((k) => state.seen.get(k)).find((x) => x !== undefined);
+      const earlier = keys.map(earlierOf).find((x) => x !== undefined);
       const inDb = keys.map((k) => existing.get(k)).find((x) => x !== undefined);
       if (inBatch || earlier !== undefined || inDb) {
         if (state.duplicates === 'skip') {
@@ -351,8 +384,8 @@ export async function importBatch(tx: DbOrTx, state: ImportState, records: Parse
 
   // the caller remembers the batch's keys once it has committed: a batch rolled back leaves no trace
   const remember = () => {
-    for (const p of creates) for (const k of matchKeys(p.row.customer)) if (!state.seen.has(k)) state.seen.set(k, p.id);
-    for (const [keys, id] of keysOfUpdates) for (const k of keys) if (!state.seen.has(k)) state.seen.set(k, id);
+    for (const p of creates) for (const k of matchKeys(p.row.customer)) state.seen.add(k, p.id);
+    for (const [keys, id] of keysOfUpdates) for (const k of keys) state.seen.add(k, id);
   };
   return { counts, remember };
 }

@@ -12,6 +12,7 @@ import type { ParsedRecord } from '../tabular/delimited.js';
 import { openTableFile, TableFileError } from '../tabular/table-file.js';
 import type { EncodingChoice } from '../tabular/text-encoding.js';
 import { importBatch, type ImportState } from './customer-import.js';
+import { MatchKeyIndex } from './match-key-index.js';
 
 const LOCK_BASE = 7_400_000_000;
 
@@ -153,7 +154,7 @@ export class ImportRunner {
           duplicates: job.duplicates,
           defaultOwnerId: job.owner_id === null ? actor.id : Number(job.owner_id),
           rowContext: { columns, custom, excelSerials: file.format === 'xlsx', timeZone: this.options.timeZone },
-          seen: new Map(),
+          seen: new MatchKeyIndex(),
           owners: new Map(),
           assignable,
         };
