@@ -10,7 +10,8 @@ import { id, version } from './common.js';
 
 const isoTime = z.iso.datetime({ offset: true });
 
-export const duplicateEvidenceKinds = ['creditCode', 'phone', 'email', 'name'] as const;
+/** `pinyin`: the names sound the same (same pinyin) in the same city though written differently. */
+export const duplicateEvidenceKinds = ['creditCode', 'phone', 'email', 'name', 'pinyin'] as const;
 export const duplicateStatuses = ['open', 'dismissed', 'merged'] as const;
 
 export const customerDuplicateEvidence = z.object({

@@ -4,6 +4,7 @@ import { toE164 } from '@guanxi/contracts';
 import { runJob, jobs } from '../jobs/run-job.js';
 import { createTestContext, ADMIN, type Session, type TestContext } from '../test/test-app.js';
 import { e164Sql, nameKeySql } from './normalise.js';
+import { pinyinKey } from './pinyin-key.js';
 
 let t: TestContext;
 let admin: Session;
@@ -176,5 +177,51 @@ describe('the create/edit check', () => {
     expect(await check({ mobile: '136 0000 0008' })).toEqual({ data: [], hiddenMatches: 1 });
     expect((await check({ name: '德隆精密制造', city: '苏州市', excludeId: own.id })).data).toEqual([]);
     expect(await check({})).toEqual({ data: [], hiddenMatches: 0 });
+  });
+});
+
+describe('names of the same sound', () => {
+  it('gives names written with other characters or in pinyin one pinyin key', () => {
+    expect(pinyinKey('张伟')).toBe('zhangwei');
+    expect(pinyinKey('章伟')).toBe('zhangwei');
+    expect(pinyinKey('zhangwei')).toBe('zhangwei');
+    expect(pinyinKey('西湖科技')).toBe('xihukeji');
+    expect(pinyinKey(null)).toBeNull();
+    expect(pinyinKey('·')).toBeNull();
+  });
+  it('pairs same-sounding names in one city, weaker than a similar name, and not across cities', async () => {
+    const zhang = await create(admin, { kind: 'individual', relationshipType: 'consumer', name: '张卫东', city: '宁波市', province: '浙江省' });
+    const homophone = await create(admin, { kind: 'individual', relationshipType: 'consumer', name: '章卫冬', city: '宁波市', province: '浙江省' });
+    const elsewhere = await create(admin, { kind: 'individual', relationshipType: 'consumer', name: '章卫东', city: '温州市', province: '浙江省' });
+    const org = await create(admin, { name: '宁波海曙澜庭贸易有限公司', city: '宁波市', province: '浙江省' });
+    const orgPinyin = await create(admin, { name: 'Lanting Trading Co., Ltd.', city: '宁波市', province: '浙江省' });
+    const orgLatin = await create(admin, { name: 'Haishu Lanting Maoyi', city: '宁波市', province: '浙江省' });
+    const result = await scan();
+    expect(result).toMatchObject({ pinyinKeys: expect.any(Number) });
+    const list = (await pairs(admin, '?limit=100')).data;
+    const people = pairOf(list, zhang.id, homophone.id);
+    expect(people?.evidence.keys).toEqual(['pinyin']);
+    expect(people?.evidence.city).toBe('宁波市');
+    expect(people?.confidence).toBeCloseTo(0.3, 3);
+    expect(pairOf(list, zhang.id, elsewhere.id)).toBeUndefined();
+    // 海曙澜庭贸易 vs haishulantingmaoyi: the same sound, one written in pinyin
+    const companies = pairOf(list, org.id, orgLatin.id);
+    expect(companies?.evidence.keys).toEqual(['pinyin']);
+    expect(companies?.confidence).toBeCloseTo(0.6, 3);
+    expect(pairOf(list, org.id, orgPinyin.id)).toBeUndefined();
+    // renaming refreshes the key at the next scan; the pair goes when the sound differs
+    const renamed = await t.request(admin, { method: 'PATCH', url: `/api/v1/customers/${homophone.id}`, payload: { name: '章立新', version: homophone.version } });
+    expect(renamed.statusCode).toBe(200);
+    await scan();
+    expect(pairOf((await pairs(admin, '?limit=100')).data, zhang.id, homophone.id)).toBeUndefined();
+  });
+  it('warns while typing a same-sounding name of a customer in the same city', async () => {
+    const own = await create(admin, { name: '绍兴柯桥锦纶纺织有限公司', city: '绍兴市', province: '浙江省' });
+    await scan();
+    const r = await t.request(admin, { method: 'POST', url: '/api/v1/customers/check-duplicates', payload: { kind: 'organization', name: '绍兴柯桥金伦纺织', city: '绍兴市', province: '浙江省' } });
+    const body = r.json() as { data: Array<{ customer: { id: number }; evidence: { keys: string[] }; confidence: number }> };
+    const match = body.data.find((m) => m.customer.id === own.id);
+    expect(match?.evidence.keys).toEqual(['pinyin']);
+    expect(match?.confidence).toBeCloseTo(0.6, 3);
   });
 });

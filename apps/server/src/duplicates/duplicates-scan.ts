@@ -5,13 +5,15 @@
 // Scale (1M customers in ≤ 2 minutes): nothing compares every customer with every other. Exact
 // keys are grouped (hash aggregate over the key columns) and pairs are made inside each group;
 // names are compared only inside blocks of the same city and the same first or last two
-// characters of the name's identifying part, so similarity() runs on a few pairs per customer.
+// characters of the name's identifying part, so similarity() runs on a few pairs per customer;
+// names of the same sound are grouped by city and pinyin key (pinyin-key.ts).
 // Groups larger than a cap are not evidence: a number shared by 30 customers is a switchboard or
 // a placeholder (13800000000), and "张伟" in 上海市 is many people, not one.
 import { sql } from 'drizzle-orm';
 import type { Database, DbOrTx } from '../db/client.js';
 import type { JobOptions } from '../jobs/run-job.js';
 import type { DuplicateEvidence } from './duplicates.table.js';
+import { refreshPinyinKeys } from './pinyin-key.js';
 
 /** How much each kind of evidence alone says that two records are one customer. */
 export const evidenceWeights = {
@@ -22,6 +24,9 @@ export const evidenceWeights = {
   nameOrganization: 0.85,
   /** …and two people: a shared name is weak evidence. */
   nameIndividual: 0.4,
+  /** Names written differently that sound the same (same pinyin) in one city: a homophone typo, or pinyin for characters. */
+  pinyinOrganization: 0.6,
+  pinyinIndividual: 0.3,
 } as const;
 /**
  * Two different credit codes: two legal entities, whatever else agrees — unless one code was
@@ -41,8 +46,9 @@ export const maxNameBlock = 50;
  */
 export function confidenceOf(e: Pick<DuplicateEvidence, 'keys' | 'nameSimilarity' | 'creditCodeConflict'>, bothOrganizations: boolean): number {
   let miss = 1;
-  for (const k of e.keys) if (k !== 'name') miss *= 1 - evidenceWeights[k];
+  for (const k of e.keys) if (k !== 'name' && k !== 'pinyin') miss *= 1 - evidenceWeights[k];
   if (e.keys.includes('name') && e.nameSimilarity !== null) miss *= 1 - e.nameSimilarity * (bothOrganizations ? evidenceWeights.nameOrganization : evidenceWeights.nameIndividual);
+  else if (e.keys.includes('pinyin')) miss *= 1 - (bothOrganizations ? evidenceWeights.pinyinOrganization : evidenceWeights.pinyinIndividual);
   const p = 1 - miss;
   return Math.round(p * (e.creditCodeConflict ? creditCodeConflictFactor : 1) * 1000) / 1000;
 }
@@ -51,7 +57,8 @@ export function confidenceOf(e: Pick<DuplicateEvidence, 'keys' | 'nameSimilarity
 const confidenceSql = sql`round(((1 - (1 - case when 'creditCode' = any(kinds) then ${evidenceWeights.creditCode}::numeric else 0 end)
       * (1 - case when 'phone' = any(kinds) then ${evidenceWeights.phone}::numeric else 0 end)
       * (1 - case when 'email' = any(kinds) then ${evidenceWeights.email}::numeric else 0 end)
-      * (1 - coalesce(s::numeric, 0) * case when org then ${evidenceWeights.nameOrganization}::numeric else ${evidenceWeights.nameIndividual}::numeric end))
+      * (1 - coalesce(s::numeric, 0) * case when org then ${evidenceWeights.nameOrganization}::numeric else ${evidenceWeights.nameIndividual}::numeric end)
+      * (1 - case when s is null and 'pinyin' = any(kinds) then case when org then ${evidenceWeights.pinyinOrganization}::numeric else ${evidenceWeights.pinyinIndividual}::numeric end else 0 end))
     * case when conflict then ${creditCodeConflictFactor}::numeric else 1 end), 3)`;
 
 export interface ScanResult {
@@ -97,9 +104,20 @@ export async function scanDuplicates(tx: DbOrTx, at: Date): Promise<ScanResult> 
       from block_pairs p join live ca on ca.id = p.a join live cb on cb.id = p.b
       where similarity(ca.name_key, cb.name_key) >= ${nameSimilarityThreshold}
     ),
+    -- same pinyin, different characters, same city (customer_pinyin_keys is brought up to date first)
+    pinyin_groups as (
+      select array_agg(l.id order by l.id) as ids, l.city from live l join customer_pinyin_keys k on k.customer_id = l.id and k.name_key = l.name_key
+      where l.city is not null group by l.city, k.pinyin_key having count(*) between 2 and ${maxNameBlock}
+    ),
+    pinyin_pairs as (
+      select 'pinyin'::text as kind, x.id as a, y.id as b, null::real as s, g.city
+      from pinyin_groups g cross join lateral unnest(g.ids) x(id) cross join lateral unnest(g.ids) y(id)
+      join live ca on ca.id = x.id join live cb on cb.id = y.id
+      where x.id < y.id and ca.name_key <> cb.name_key
+    ),
     evidence as (
       select a, b, array_agg(distinct kind order by kind) as kinds, max(s) as s, max(city) as city
-      from (select * from key_pairs union all select * from name_pairs) e group by a, b
+      from (select * from key_pairs union all select * from name_pairs union all select * from pinyin_pairs) e group by a, b
     ),
     scored as (
       select e.a, e.b, e.kinds, e.s, e.city,
@@ -125,6 +143,7 @@ export async function scanDuplicates(tx: DbOrTx, at: Date): Promise<ScanResult> 
 export async function runDuplicatesScan(database: Database, options: JobOptions): Promise<Record<string, unknown>> {
   // seen_at must increase from run to run even when an admin runs the job "as of" a past moment
   void options;
+  const pinyinKeys = await database.db.transaction((tx) => refreshPinyinKeys(tx));
   const result = await database.db.transaction((tx) => scanDuplicates(tx, new Date()));
-  return { ...result };
+  return { ...result, pinyinKeys };
 }

@@ -14,6 +14,7 @@ import { isoNN } from '../platform/versioned.js';
 import { confidenceOf, minConfidence, nameSimilarityThreshold } from './duplicates-scan.js';
 import type { DuplicateEvidence } from './duplicates.table.js';
 import { creditCodeKeySql, nameKeySql } from './normalise.js';
+import { pinyinKey } from './pinyin-key.js';
 
 export interface BriefRow {
   id: number | string;
@@ -164,10 +165,14 @@ export async function checkDuplicates(db: DbOrTx, actor: Actor, input: CheckInpu
   if (email) matchers.push(sql`c.email_key = ${email}`);
   if (creditCode) matchers.push(sql`c.credit_code_key = ${creditCode}`);
   if (nameKey && city) matchers.push(sql`(c.city = ${city} and c.name_key % ${nameKey})`);
+  const spoken = pinyinKey(nameKey);
+  if (spoken && city) matchers.push(sql`(c.city = ${city} and c.id in (select k.customer_id from customer_pinyin_keys k where k.pinyin_key = ${spoken}))`);
   if (!matchers.length) return { data: [], hiddenMatches: 0 };
-  const found = await run<BriefRow & { credit_code_key: string | null; mobile_e164: string | null; phone_e164: string | null; email_key: string | null; s: number | null; visible: boolean; in_pool: boolean }>(sql`
+  const found = await run<BriefRow & { credit_code_key: string | null; mobile_e164: string | null; phone_e164: string | null; email_key: string | null; s: number | null; same_sound: boolean | null; visible: boolean; in_pool: boolean }>(sql`
     select ${briefColumns('c', 'u')}, c.credit_code_key, c.mobile_e164, c.phone_e164, c.email_key,
       case when ${nameKey}::text is not null and c.city = ${city} then similarity(c.name_key, ${nameKey}) end as s,
+      (c.city = ${city} and c.name_key is distinct from ${nameKey}::text
+        and exists (select 1 from customer_pinyin_keys k where k.customer_id = c.id and k.name_key = c.name_key and k.pinyin_key = ${spoken})) as same_sound,
       (c.owner_id is null or ${customerVisible(actor, 'c')}) as visible, c.owner_id is null as in_pool
     from customers c left join users u on u.id = c.owner_id
     where c.deleted_at is null and c.id <> ${input.excludeId ?? 0} and (${sql.join(matchers, sql` or `)})
@@ -181,11 +186,12 @@ export async function checkDuplicates(db: DbOrTx, actor: Actor, input: CheckInpu
     if (phones.some((p) => p === f.mobile_e164 || p === f.phone_e164)) keyKinds.push('phone');
     const s = f.s === null ? null : Math.round(Number(f.s) * 1000) / 1000;
     if (s !== null && s >= nameSimilarityThreshold) keyKinds.push('name');
+    else if (f.same_sound) keyKinds.push('pinyin');
     if (!keyKinds.length) continue;
     const evidence: DuplicateEvidence = {
       keys: keyKinds.sort(),
       nameSimilarity: keyKinds.includes('name') ? s : null,
-      city: keyKinds.includes('name') ? city : null,
+      city: keyKinds.includes('name') || keyKinds.includes('pinyin') ? city : null,
       creditCodeConflict: creditCode !== null && f.credit_code_key !== null && f.credit_code_key !== creditCode,
     };
     const confidence = confidenceOf(evidence, input.kind === 'organization' && f.kind === 'organization');

@@ -7,13 +7,13 @@ import { customers } from '../customers/customers.table.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
-export const duplicateEvidenceKinds = ['creditCode', 'phone', 'email', 'name'] as const;
+export const duplicateEvidenceKinds = ['creditCode', 'phone', 'email', 'name', 'pinyin'] as const;
 export interface DuplicateEvidence {
   /** Which normalised keys the two records share. */
   keys: Array<(typeof duplicateEvidenceKinds)[number]>;
   /** Trigram similarity of the names' identifying parts (0–1), when they are in the same city. */
   nameSimilarity: number | null;
-  /** The city both are in, when the names matched there. */
+  /** The city both are in, when the names (or their pinyin) matched there. */
   city: string | null;
   /** Both carry a credit code and the codes differ: two legal entities, confidence lowered. */
   creditCodeConflict: boolean;
@@ -78,3 +78,20 @@ export const dataQualitySettings = pgTable('data_quality_settings', {
   staleAfterDays: integer('stale_after_days').notNull().default(180),
   ...auditColumns(),
 });
+
+/**
+ * The pinyin of each customer's name key (张伟 and 章伟 → zhangwei; "Zhang Wei" → zhangwei), kept by
+ * the duplicates scan for the customers whose name key changed since (pinyin-key.ts): PostgreSQL
+ * has no pinyin table, so the key is computed in the server and stored beside the name key it came from.
+ */
+export const customerPinyinKeys = pgTable(
+  'customer_pinyin_keys',
+  {
+    customerId: bigint('customer_id', { mode: 'number' })
+      .primaryKey()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    nameKey: text('name_key').notNull(),
+    pinyinKey: text('pinyin_key').notNull(),
+  },
+  (t) => [index('customer_pinyin_keys_key_idx').on(t.pinyinKey)],
+);

@@ -49,6 +49,11 @@ export const customerReferences: CustomerReference[] = [
   { table: 'duplicate_candidates', column: 'customer_a_id', how: 'keep', why: 'the merge closes the pairs among its records (status merged)' },
   { table: 'duplicate_candidates', column: 'customer_b_id', how: 'keep', why: 'the merge closes the pairs among its records (status merged)' },
   { table: 'customers', column: 'merged_into', how: 'keep', why: 'the merge marker itself' },
+  { table: 'sales_expenses', column: 'customer_id', how: 'move' },
+  { table: 'customer_metrics', column: 'customer_id', how: 'keep', why: 'scores are derived: the next analytics refresh scores the survivor from the moved orders and drops the merged record' },
+  { table: 'customer_metric_history', column: 'customer_id', how: 'keep', why: 'the class changes the merged record went through' },
+  { table: 'customer_warnings', column: 'customer_id', how: 'keep', why: 'the next warnings sync closes a merged record\'s open warning (cause gone) and judges the survivor' },
+  { table: 'customer_pinyin_keys', column: 'customer_id', how: 'keep', why: 'derived from the name; the duplicates scan only reads live customers' },
 ];
 
 type CustomerKey = keyof CustomerRow;

@@ -4,11 +4,10 @@
 // duplicate scan joins on) — and normalise.test.ts runs both over the same inputs so they cannot
 // drift apart.
 //
-// Pinyin: names are matched on their characters, not on pinyin. A character→pinyin table for the
-// ~7,000 characters of the 通用规范汉字表 is a data set we would have to ship and verify (no package
-// may be added here); homophone typos (章伟/张伟) are therefore not caught by the name rule, though
-// they still are when a phone, email or credit code agrees. Latin names are matched case- and
-// space-insensitively ("Zhang Wei" = "zhangwei").
+// Pinyin: the name key is matched on its characters here; names of the same sound written with
+// other characters (章伟/张伟) or in pinyin ("Zhang Wei") are matched through pinyin keys computed in
+// the server (pinyin-key.ts), because PostgreSQL has no pinyin table. Latin names are matched case-
+// and space-insensitively ("Zhang Wei" = "zhangwei").
 
 // PHONE_EXTENSION of @guanxi/contracts, in PostgreSQL's regular-expression dialect
 // (this file is loaded by drizzle-kit with the tables, so it imports nothing)
