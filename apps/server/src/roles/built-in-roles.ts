@@ -15,7 +15,8 @@ export const builtInRoles: readonly RoleSeed[] = [
   { key: 'admin', name: '系统管理员', description: 'Administrator: every permission, all data', dataScope: 'all', permissions, readOnly: false },
   {
     key: 'manager',
-    name: '销售经理',
+    // runs a sales or a service team alike (was 销售经理 before service landed; renamed on upgrade)
+    name: '部门经理',
     description: 'Manager: runs a team, sees its department and sub-departments',
     dataScope: 'department_tree',
     permissions: [

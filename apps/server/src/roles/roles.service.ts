@@ -50,6 +50,8 @@ export async function seedBuiltInRoles(db: DbOrTx): Promise<void> {
           seeded_permissions = ${grantedArray}
       where key = ${r.key} and built_in and seeded_permissions is distinct from ${grantedArray}`);
   }
+  // The manager role's first seeded name, kept only if an admin has not renamed it since.
+  await db.execute(sql`update roles set name = '部门经理' where key = 'manager' and built_in and name = '销售经理'`);
   // New permissions added in later versions reach the admin role too.
   await db.update(roles).set({ permissions: [...allPermissions] }).where(eq(roles.key, 'admin'));
 }

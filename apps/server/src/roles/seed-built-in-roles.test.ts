@@ -27,4 +27,14 @@ describe('built-in roles on upgrade', () => {
     expect(now).not.toContain('customers.delete');
     expect(now).toContain('sales.manage');
   });
+
+  it('renames the manager role from its first name, but not a name an admin gave it', async () => {
+    const nameOf = async () => (await t.database.rows<{ name: string }>(sql`select name from roles where key = 'manager'`))[0]!.name;
+    await t.database.db.execute(sql`update roles set name = '销售经理' where key = 'manager'`);
+    await seedBuiltInRoles(t.database.db);
+    expect(await nameOf()).toBe('部门经理');
+    await t.database.db.execute(sql`update roles set name = '区域经理' where key = 'manager'`);
+    await seedBuiltInRoles(t.database.db);
+    expect(await nameOf()).toBe('区域经理');
+  });
 });
