@@ -132,7 +132,7 @@ async function addOrders(database: Database, n: number): Promise<number> {
       order by hashint8(o.id) limit ${n}::int)
     , ins as (
       insert into orders (number, customer_id, owner_id, order_date, status, subtotal, discount_amount, total, cost, gross_margin, confirmed_at, created_by, updated_by)
-      select 'BENCH-' || src.id, src.customer_id, src.owner_id, current_date - 1, 'confirmed', src.subtotal, src.discount_amount, src.total, src.cost, src.gross_margin, now(), src.created_by, src.updated_by
+      select 'BENCH-' || ${Date.now().toString(36)}::text || '-' || src.id, src.customer_id, src.owner_id, current_date - 1, 'confirmed', src.subtotal, src.discount_amount, src.total, src.cost, src.gross_margin, now(), src.created_by, src.updated_by
       from src returning 1)
     select count(*)::int as n from ins`);
   return rows[0]?.n ?? 0;

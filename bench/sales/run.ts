@@ -10,6 +10,7 @@
 //      BENCH_SCALE_NOTE: a sentence for sales.md on why the scale differs from the issue's, if it does
 //      BENCH_PG_KEEP=1: keep the PostgreSQL database afterwards (its name is printed); BENCH_PG_DATABASE=<name>: run on a kept one
 //      BENCH_GENERATE_ONLY=1: generate (and keep, with BENCH_PG_KEEP) without measuring — generate while the machine is busy, measure when quiet
+//      BENCH_MERGE=1: keep the engines sales.json holds that this run does not measure
 //      BENCH_RENDER_ONLY=1: rewrite sales.md from sales.json (e.g. after editing notes.md), measuring nothing
 // sales.md ends with notes.md (beside this file): the analysis of the recorded run, by hand.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -323,6 +324,12 @@ if (wanted.includes('pglite')) {
 }
 
 if (env.BENCH_GENERATE_ONLY) process.exit(0);
+// BENCH_MERGE=1 keeps the engines sales.json holds that this run does not measure (e.g. PGlite
+// recorded earlier, PostgreSQL measured again on a quiet machine).
+if (env.BENCH_MERGE && existsSync(join(resultsDir, 'sales.json'))) {
+  const recorded = JSON.parse(readFileSync(join(resultsDir, 'sales.json'), 'utf8')) as Run;
+  for (const e of recorded.engines) if (!engines.some((x) => x.engine === e.engine)) engines.push(e);
+}
 const run = {
   at: new Date().toISOString(),
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },

@@ -7,8 +7,8 @@ export interface ApiSession {
   request<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
 }
 
-export async function apiLogin(email: string, password: string): Promise<ApiSession> {
-  const res = await fetch(`${baseURL}/api/v1/auth/login`, {
+export async function apiLogin(email: string, password: string, server = baseURL): Promise<ApiSession> {
+  const res = await fetch(`${server}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email, password }),
@@ -22,7 +22,7 @@ export async function apiLogin(email: string, password: string): Promise<ApiSess
   return {
     userId: session.user.id,
     async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-      const r = await fetch(`${baseURL}/api/v1${path}`, {
+      const r = await fetch(`${server}/api/v1${path}`, {
         method,
         headers: { cookie, 'x-csrf-token': session.csrfToken, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? null : JSON.stringify(body),

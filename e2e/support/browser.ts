@@ -19,10 +19,10 @@ export type BrowserLocale = 'zh-CN' | 'en-US';
 
 export async function newPage(
   browser: Browser,
-  options: { locale?: BrowserLocale; viewport?: { width: number; height: number }; timezoneId?: string } = {},
+  options: { locale?: BrowserLocale; viewport?: { width: number; height: number }; timezoneId?: string; /** Another server than the shared one (e.g. the demo server). */ baseURL?: string } = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({
-    baseURL,
+    baseURL: options.baseURL ?? baseURL,
     locale: options.locale ?? 'zh-CN',
     viewport: options.viewport ?? { width: 1280, height: 800 },
     ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
@@ -46,6 +46,11 @@ export async function login(page: Page, email: string, password: string): Promis
 
 export async function switchLanguage(page: Page, locale: 'zh-CN' | 'en'): Promise<void> {
   await page.getByTestId('language-switch').click();
+  // Until the menu has finished opening its items move, and a click can land on the other language.
+  await page.waitForFunction(() => {
+    const menu = document.querySelector('.ant-dropdown:not(.ant-dropdown-hidden)');
+    return !!menu && !/-(enter|appear)/.test(menu.className);
+  });
   await page.getByTestId(`language-${locale}`).click();
   await page.waitForFunction((l) => document.documentElement.lang === l, locale);
   // Choosing the language already selected leaves the menu open; close it so screenshots are clean.

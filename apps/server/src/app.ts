@@ -49,6 +49,11 @@ import { notificationsRoutes } from './notifications/notifications.routes.js';
 import { serviceReportsRoutes } from './service-reports/service-reports.routes.js';
 import { customerMergeRoutes, duplicatesRoutes } from './duplicates/duplicates.routes.js';
 import { customerQualityRoutes, dataQualityRoutes } from './data-quality/data-quality.routes.js';
+import { warningsRoutes } from './analytics/warnings.routes.js';
+import { analyticsDashboardRoutes } from './analytics/dashboards.routes.js';
+import { customerAnalysisRoutes } from './analytics/customer-analysis.routes.js';
+import { salesExpensesRoutes } from './sales-expenses/sales-expenses.routes.js';
+import { analyticsRoutes, analyticsSettingsRoutes } from './analytics/analytics.routes.js';
 import { installErrorHandler, sendRouteNotFound } from './platform/errors.js';
 
 export interface AppOptions {
@@ -199,6 +204,12 @@ export async function buildApp({ database, config }: AppOptions): Promise<Fastif
       await api.register(customerMergeRoutes, { prefix: '/customers', database });
       await api.register(dataQualityRoutes, { prefix: '/data-quality', database });
       await api.register(customerQualityRoutes, { prefix: '/customers', database });
+      await api.register(warningsRoutes, { prefix: '/analytics', database, config });
+      await api.register(analyticsDashboardRoutes, { prefix: '/analytics', database });
+      await api.register(customerAnalysisRoutes, { prefix: '/customers', database });
+      await api.register(salesExpensesRoutes, { prefix: '/sales-expenses', database });
+      await api.register(analyticsRoutes, { prefix: '/analytics', database, config });
+      await api.register(analyticsSettingsRoutes, { prefix: '/analytics-settings', database, config });
     },
     { prefix: '/api/v1' },
   );

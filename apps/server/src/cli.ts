@@ -11,6 +11,7 @@ import { loadDemo } from './demo/load-demo.js';
 import { jobs, runJob } from './jobs/run-job.js';
 import { analyzeCommand } from './analyze/analyze.command.js';
 import { transferCommands } from './imports/transfer.command.js';
+import { analyticsCommand } from './analytics/analytics.command.js';
 
 async function withDatabase<T>(fn: (db: Awaited<ReturnType<typeof openConfiguredDatabase>>['database']) => Promise<T>): Promise<T> {
   const opened = await openConfiguredDatabase(loadConfig());
@@ -126,6 +127,7 @@ export function buildCli(): Command {
     });
 
   program.addCommand(analyzeCommand());
+  program.addCommand(analyticsCommand());
   for (const c of transferCommands()) program.addCommand(c);
 
   return program;

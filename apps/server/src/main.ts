@@ -4,6 +4,7 @@ import { loadConfig, type Config } from './config.js';
 import { buildApp } from './app.js';
 import { ensureFirstAdmin, openConfiguredDatabase } from './bootstrap.js';
 import { startScheduler } from './jobs/scheduler.js';
+import { failInterruptedRuns } from './analytics/refresh-analytics.js';
 import { startInboundMail } from './mail/smtp-listener.js';
 import { outboxIdle } from './mail/outbound-mail.js';
 
@@ -11,6 +12,9 @@ export async function serve(config: Config = loadConfig()): Promise<void> {
   const opened = await openConfiguredDatabase(config);
   const app = await buildApp({ database: opened.database, config });
   const admin = await ensureFirstAdmin(opened.database, config);
+  // an analytics run cut short by a crash or a stop would otherwise show 'running' for ever
+  const interrupted = await failInterruptedRuns(opened.database);
+  if (interrupted > 0) app.log.warn({ runs: interrupted }, 'analytics runs interrupted by the last stop marked failed');
   const scheduler = startScheduler(opened.database, config, app.log);
   const inboundMail = await startInboundMail(opened.database, config, app.log);
 

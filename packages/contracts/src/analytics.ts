@@ -3,6 +3,8 @@
 // the settings page explains each one and previews its effect before saving.
 import { z } from 'zod';
 import { customerTiers } from './service.js';
+import { listPage } from './common.js';
+import { customer } from './customers.js';
 
 export const rfmSegmentKeys = [
   'champions',
@@ -143,3 +145,127 @@ export const refreshRequest = z.object({
   /** full rescoring, or only customers with orders changed since the last run (default full). */
   mode: z.enum(['full', 'incremental']).default('full'),
 });
+
+/** The stored settings with their optimistic-locking version (version 1 = the defaults, never saved). */
+export const analyticsSettingsRecord = z.object({
+  settings: analyticsSettings,
+  version: z.number().int().positive(),
+  updatedAt: z.iso.datetime({ offset: true }).nullable(),
+  updatedBy: z.number().int().nullable(),
+});
+export type AnalyticsSettingsRecord = z.infer<typeof analyticsSettingsRecord>;
+export const updateAnalyticsSettingsBody = z.strictObject({ settings: analyticsSettings, version: z.number().int().positive() });
+export const previewAnalyticsSettingsBody = z.strictObject({ settings: analyticsSettings });
+
+/** Customers per class of each stored score (metric → class key → count); `none` counts customers without that score. */
+export const analyticsClassCounts = z.record(z.string(), z.record(z.string(), z.number().int()));
+export type AnalyticsClassCounts = z.infer<typeof analyticsClassCounts>;
+export const analyticsSettingsPreview = z.object({
+  asOf: z.iso.date(),
+  customers: z.number().int(),
+  current: analyticsClassCounts,
+  proposed: analyticsClassCounts,
+});
+export type AnalyticsSettingsPreview = z.infer<typeof analyticsSettingsPreview>;
+export const analyticsRunList = listPage(analyticsRun);
+/** Runs newest first, keyset-paged by id. */
+export const analyticsRunListQuery = z.strictObject({
+  status: z.enum(['running', 'succeeded', 'failed']).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(500).optional(),
+});
+
+// ---- the customer analysis card (GET /customers/:id/analysis) and the scores on the customer list ----
+
+/** Keys of the 10-segment RF grid (the 11-segment map's cant_lose_them is cant_lose there). */
+export const rfSegmentKeys = ['champions', 'loyal_customers', 'potential_loyalists', 'new_customers', 'promising', 'need_attention', 'about_to_sleep', 'at_risk', 'cant_lose', 'hibernating'] as const;
+/** Win-back stance by tier (客户流失的挽回态度): 关键客户极力挽回, 普通客户尽量挽回, 小客户见机行事, 不值得的放弃. */
+// the same keys as warnings.ts warningStances, so the card and the warning's task name one playbook
+export const winBackStances = ['win_back_hard', 'win_back', 'opportunistic', 'let_go'] as const;
+/** How soon to act, from the churn level. */
+export const actionUrgencies = ['act_now', 'watch', 'maintain'] as const;
+
+const scoreDate = z.iso.date();
+/** A decimal amount as the database gives it (may be negative: margins, net of returns). */
+const scoreMoney = z.string().regex(/^-?\d+(\.\d+)?$/);
+
+/** The scores a customer list item carries (null when the customer was never scored). */
+export const customerScoreSummary = z.object({
+  rfmSegment: z.enum(rfmSegmentKeys).nullable(),
+  abcClass: z.enum(abcClasses).nullable(),
+  lifecycleStage: z.enum(lifecycleStages).nullable(),
+  tier: z.enum(customerTiers).nullable(),
+  loyaltyClass: z.enum(loyaltyClasses).nullable(),
+  churnLevel: z.enum(churnLevels).nullable(),
+  churnScore: z.number().nullable(),
+  clv: scoreMoney.nullable(),
+  pAlive: z.number().nullable(),
+  monetary: scoreMoney,
+  recencyDays: z.number().int().nullable(),
+});
+export type CustomerScoreSummary = z.infer<typeof customerScoreSummary>;
+
+/** Every stored score of one customer, with the purchase summary it was computed from. */
+export const customerScores = customerScoreSummary.extend({
+  firstPurchaseOn: scoreDate.nullable(),
+  lastPurchaseOn: scoreDate.nullable(),
+  frequency: z.number().int(),
+  margin: scoreMoney,
+  averageOrderValue: scoreMoney.nullable(),
+  rfmR: z.number().int().nullable(),
+  rfmF: z.number().int().nullable(),
+  rfmM: z.number().int().nullable(),
+  rfSegment: z.enum(rfSegmentKeys).nullable(),
+  valueShare: z.number().nullable(),
+  valueQuadrant: z.enum(valueQuadrants).nullable(),
+  expectedPurchases: z.number().nullable(),
+  expectedSpend: z.number().nullable(),
+  historicalValue: scoreMoney.nullable(),
+  lifecycleSince: scoreDate.nullable(),
+  tierScore: z.number().nullable(),
+  attitudeClass: z.enum(attitudeClasses).nullable(),
+});
+export type CustomerScores = z.infer<typeof customerScores>;
+
+export const customerMetricChange = z.object({
+  metric: z.enum(trackedMetrics),
+  fromValue: z.string().nullable(),
+  toValue: z.string().nullable(),
+  runId: z.number().int(),
+  changedAt: z.iso.datetime({ offset: true }),
+});
+export type CustomerMetricChange = z.infer<typeof customerMetricChange>;
+
+export const recommendedAction = z.object({
+  stance: z.enum(winBackStances),
+  urgency: z.enum(actionUrgencies),
+  /** The tier the stance follows, and whether it was set by hand on the customer (which wins) or computed. */
+  tier: z.enum(customerTiers),
+  tierSource: z.enum(['manual', 'computed']),
+});
+export type RecommendedAction = z.infer<typeof recommendedAction>;
+
+/** `scored: false` when no run has scored the customer yet, so the page can show an empty state. */
+export const customerAnalysis = z.discriminatedUnion('scored', [
+  z.object({ scored: z.literal(false), customerId: z.number().int() }),
+  z.object({
+    scored: z.literal(true),
+    customerId: z.number().int(),
+    runId: z.number().int(),
+    /** Exclusive end of the observation the scores describe. */
+    asOf: scoreDate,
+    computedAt: z.iso.datetime({ offset: true }),
+    scores: customerScores,
+    /** Per score, the inputs and the rule or model behind its value, as the pipeline stored them. */
+    reasons: z.record(z.string(), z.unknown()),
+    /** Class changes of the tracked metrics, newest first. */
+    history: z.array(customerMetricChange),
+    /** Null when the customer has no tier yet. */
+    recommendation: recommendedAction.nullable(),
+  }),
+]);
+export type CustomerAnalysis = z.infer<typeof customerAnalysis>;
+
+/** A customer list item: the customer and the scores of the last run (null when never scored). */
+export const customerListItem = customer.extend({ scores: customerScoreSummary.nullable() });
+export type CustomerListItem = z.infer<typeof customerListItem>;

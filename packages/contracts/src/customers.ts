@@ -274,6 +274,18 @@ export const customerFilterFields = {
   nextFollowUpAt: 'range',
   foundedOn: 'range',
   birthday: 'range',
+  // scores of the last analytics run (customer_metrics); a customer never scored matches none of them
+  rfmSegment: 'enum',
+  abcClass: 'enum',
+  lifecycleStage: 'enum',
+  tier: 'enum',
+  loyaltyClass: 'enum',
+  churnLevel: 'enum',
+  churnScore: 'range',
+  clv: 'range',
+  pAlive: 'range',
+  monetary: 'range',
+  recencyDays: 'range',
 } as const;
 /** text: contains; equals: one of a comma list (coded values such as regions, index-served). */
 export type FilterKind = 'text' | 'equals' | 'enum' | 'owner' | 'ids' | 'range';
@@ -281,6 +293,8 @@ export type FilterKind = 'text' | 'equals' | 'enum' | 'owner' | 'ids' | 'range';
 export const customerSortFields = [
   'name', 'kind', 'relationshipType', 'importance', 'loyalty', 'valueBehavior', 'relationshipStrategy', 'province', 'city', 'industry', 'source',
   'ownerId', 'registeredCapital', 'annualRevenue', 'foundedOn', 'birthday', 'createdAt', 'updatedAt', 'lastFollowUpAt', 'nextFollowUpAt', 'id',
+  // scores: customers never scored come last in both directions
+  'rfmSegment', 'abcClass', 'lifecycleStage', 'tier', 'loyaltyClass', 'churnLevel', 'churnScore', 'clv', 'pAlive', 'monetary', 'recencyDays',
 ] as const;
 
 const filterValue = z.string().trim().min(1).max(500);

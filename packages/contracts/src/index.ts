@@ -24,3 +24,5 @@ export * from './service.js';
 export * from './duplicates.js';
 export * from './phone.js';
 export * from './analytics.js';
+export * from './analytics-dashboards.js';
+export * from './warnings.js';

@@ -21,7 +21,7 @@ import {
   UNITS_PER_MONTH,
   valueMatrix,
 } from '@guanxi/analytics';
-import type { BgNbdFit, GammaGammaFit, ParetoNbdFit, PurchaseModel, RfmScores } from '@guanxi/analytics';
+import type { BgNbdFit, ChurnSignalName, GammaGammaFit, ParetoNbdFit, PurchaseModel, RfmScores } from '@guanxi/analytics';
 import type { TimeUnit } from './summarise-customers.js';
 
 export type ModelName = 'bgnbd' | 'pareto-nbd';
@@ -51,6 +51,20 @@ export interface AnalysisOptions {
   discount: number;
   /** Horizon of expected_purchases in time units. */
   horizon: number;
+  /** The product's analytics settings (apps/server/src/analytics); absent, `guanxi analyze` keeps its defaults. */
+  rfmMethod?: 'ntile' | 'quantile';
+  /** Cumulative value shares closing A and B (default 0.8, 0.95). */
+  abcCutoffs?: readonly [number, number];
+  /** Value ranked by ABC (default monetary), e.g. gross margin. */
+  abcValues?: Float64Array;
+  /** Lifecycle thresholds; acquisitionDays is in days whatever the unit. */
+  lifecycle?: { acquisitionDays: number; matureMinPurchases: number; growthTrend: number; declineTrend: number; declineSilence: number; terminationSilence: number };
+  /** Tier criteria beyond volume, prospects and frequency (profit, credit) and their weights and cut-offs. */
+  tier?: { weights: Record<'volume' | 'prospects' | 'profit' | 'frequency' | 'credit', number>; cutoffs: { vip: number; important: number }; profit: Float64Array; credit: Float64Array };
+  /** Churn weights and levels, and the signals that only the CRM knows (NaN = unknown for that customer). */
+  churn?: { weights: Partial<Record<ChurnSignalName, number>>; levels: { medium: number; high: number }; overdueDays?: Float64Array; survey?: Float64Array; openComplaints?: Float64Array };
+  /** Parameters fitted by an earlier run: skip fitting and score with these (incremental refresh). */
+  fitted?: { model: PurchaseModel; gammaGamma: GammaGammaFit['params'] | null; referenceInterval: number };
 }
 
 export interface AnalysisResult {
@@ -81,6 +95,20 @@ export interface AnalysisResult {
   churn: Float64Array;
   churnLevels: Record<string, number>;
   holdoutCheck: { actual: number; predicted: number } | null;
+  /** Per customer (for the stored scores): cumulative value share up to and including the customer, value quadrant, lifecycle rule, churn level, tier and its score. */
+  valueShare: Float64Array | null;
+  valueQuadrant: Uint8Array | null;
+  lifecycleRule: Uint8Array;
+  churnLevel: Uint8Array;
+  tierOf: Uint8Array | null;
+  tierScore: Float64Array | null;
+  /** Median own purchase cycle (time units), the cycle of customers without a repeat purchase. */
+  referenceInterval: number;
+  /** The purchase model the predictions used (fitted here or given). */
+  purchaseModel: PurchaseModel | null;
+  spendParams: GammaGammaFit['params'] | null;
+  medianFrequency: number | null;
+  medianAverageOrderValue: number | null;
 }
 
 function subset(a: Float64Array, rows: Uint32Array): Float64Array {
@@ -103,38 +131,56 @@ export function runAnalysis(input: AnalysisInput, o: AnalysisOptions): AnalysisR
   let abcShares: AnalysisResult['abcShares'] = null;
   let top20: number | null = null;
   let vm: Record<string, number> | null = null;
+  let valueShare: Float64Array | null = null;
+  let quadrant: Uint8Array | null = null;
+  let medianFrequency: number | null = null;
+  let medianAov: number | null = null;
   if (input.recencyDays && input.frequency && input.monetary) {
     const ranks = idRanks(input.ids);
-    rfm = rfmScores({ ids: input.ids, recency: input.recencyDays, frequency: input.frequency, monetary: input.monetary }, { idRanks: ranks });
+    rfm = rfmScores({ ids: input.ids, recency: input.recencyDays, frequency: input.frequency, monetary: input.monetary }, { idRanks: ranks, ...(o.rfmMethod ? { method: o.rfmMethod } : {}) });
     const seg = rfmSegments(rfm);
     rfSeg = seg.rf;
     rfmSeg = seg.rfm;
     rfmCounts = seg.rfmCounts;
-    const a = abcAnalysis(input.ids, input.monetary, { idRanks: ranks });
+    const abcValues = o.abcValues ?? input.monetary;
+    const a = abcAnalysis(input.ids, abcValues, { idRanks: ranks, ...(o.abcCutoffs ? { cutoffs: o.abcCutoffs } : {}) });
+    valueShare = new Float64Array(n);
+    let cum = 0;
+    for (let k = 0; k < n; k++) {
+      const i = a.order[k]!;
+      cum += abcValues[i]!;
+      valueShare[i] = a.total > 0 ? cum / a.total : 1;
+    }
     abcClass = a.classOf;
     abc = a.counts;
     abcShares = a.shares;
     top20 = a.topShareValue;
     const aov = Float64Array.from(input.monetary, (m, i) => (input.frequency![i]! > 0 ? m / input.frequency![i]! : 0));
-    vm = valueMatrix(input.frequency, aov).counts;
+    const v = valueMatrix(input.frequency, aov);
+    vm = v.counts;
+    quadrant = v.quadrant;
+    medianFrequency = v.medianFrequency;
+    medianAov = v.medianAverageOrderValue;
   }
   // --- purchase models on the calibration customers ---
   const calRows: number[] = [];
   for (let i = 0; i < n; i++) if (!Number.isNaN(input.x[i]!)) calRows.push(i);
   const rows = Uint32Array.from(calRows);
   const summary = { x: subset(input.x, rows), tx: subset(input.tx, rows), T: subset(input.T, rows) };
-  const bgnbd = rows.length > 0 ? fitBgNbd(summary) : null;
-  // A boundary optimum (a → 0 or b → ∞) means no evidence of dropout: BG/NBD reduces to the NBD.
-  const bgBoundary = bgnbd !== null && (bgnbd.params.a < 1e-3 || bgnbd.params.b > 1e4);
+  const bgnbd = rows.length > 0 && !o.fitted ? fitBgNbd(summary) : null;
+  // A boundary optimum (a → 0, or b → ∞ against a) means no evidence of dropout: the mean dropout
+  // probability per purchase a/(a+b) → 0 and BG/NBD reduces to the NBD. Large a and b together are
+  // not that: they say every customer has about the same dropout probability, a/(a+b).
+  const bgBoundary = bgnbd !== null && bgnbd.params.a / (bgnbd.params.a + bgnbd.params.b) < 1e-3;
   if (bgBoundary) notes.push('BG/NBD: the estimate is at the boundary (a → 0 or b → ∞): the data show almost no dropout, the model reduces to the NBD and P(alive) ≈ 1');
   else if (bgnbd && !bgnbd.converged) notes.push(`BG/NBD: not converged (gradient norm ${bgnbd.gradientNorm.toExponential(2)})`);
-  const paretoNbd = o.model === 'pareto-nbd' && rows.length > 0 ? fitParetoNbd(summary) : null;
+  const paretoNbd = o.model === 'pareto-nbd' && rows.length > 0 && !o.fitted ? fitParetoNbd(summary) : null;
   if (paretoNbd && (paretoNbd.params.s < 1e-3 || paretoNbd.params.beta > 1e5)) notes.push('Pareto/NBD: the estimate is at the boundary (s → 0): the data show almost no dropout');
   else if (paretoNbd && !paretoNbd.converged) notes.push(`Pareto/NBD: not converged (gradient norm ${paretoNbd.gradientNorm.toExponential(2)})`);
   // --- spend model ---
   let gammaGamma: GammaGammaFit | null = null;
   let spendSkipped = rows.length;
-  if (input.meanSpend) {
+  if (input.meanSpend && !o.fitted) {
     const ms = subset(input.meanSpend, rows);
     const sel = selectSpendRows(summary.x, ms);
     spendSkipped = sel.skipped;
@@ -149,13 +195,21 @@ export function runAnalysis(input: AnalysisInput, o: AnalysisOptions): AnalysisR
   const expectedSpend = new Float64Array(n).fill(Number.NaN);
   const clv = new Float64Array(n).fill(Number.NaN);
   let holdoutCheck: AnalysisResult['holdoutCheck'] = null;
-  if (bgnbd) {
-    const model: PurchaseModel = paretoNbd ? { kind: 'pareto-nbd', params: paretoNbd.params } : { kind: 'bgnbd', params: bgnbd.params };
+  const purchaseModel: PurchaseModel | null = o.fitted
+    ? o.fitted.model
+    : bgnbd
+      ? paretoNbd
+        ? { kind: 'pareto-nbd', params: paretoNbd.params }
+        : { kind: 'bgnbd', params: bgnbd.params }
+      : null;
+  const spendParams = o.fitted ? o.fitted.gammaGamma : (gammaGamma?.params ?? null);
+  if (purchaseModel && rows.length > 0) {
+    const model = purchaseModel;
     const sc = scoreCustomers({
       summary,
       model,
       horizon: o.horizon,
-      ...(gammaGamma && input.meanSpend ? { meanSpend: subset(input.meanSpend, rows), spend: gammaGamma.params } : {}),
+      ...(spendParams && input.meanSpend ? { meanSpend: subset(input.meanSpend, rows), spend: spendParams } : {}),
       clv: { months: o.clvMonths, discountRate: o.discount, unitsPerMonth },
     });
     for (let k = 0; k < rows.length; k++) {
@@ -180,14 +234,14 @@ export function runAnalysis(input: AnalysisInput, o: AnalysisOptions): AnalysisR
   const intervals: number[] = [];
   for (const i of calRows) if (input.x[i]! > 0) intervals.push(input.tx[i]! / input.x[i]!);
   const refInterval = intervals.length ? quantileSorted(Float64Array.from(intervals).sort(), 0.5) : Number.NaN;
-  const acquisitionAge = 90 / (input.unit === 'week' ? 7 : 1);
+  const acquisitionAge = (o.lifecycle?.acquisitionDays ?? 90) / (input.unit === 'week' ? 7 : 1);
   const lifecycle = new Uint8Array(n).fill(255);
   const lifecycleCounts: Record<string, number> = Object.fromEntries(LIFECYCLE_STAGES.map((s) => [s, 0]));
   const recency = new Float64Array(n).fill(Number.NaN);
   const cycle = new Float64Array(n).fill(Number.NaN);
   const ownCycle = new Float64Array(n).fill(Number.NaN);
   const purchases = new Float64Array(n);
-  const referenceInterval = Number.isFinite(refInterval) ? Math.max(refInterval, acquisitionAge / 3) : acquisitionAge;
+  const referenceInterval = o.fitted ? o.fitted.referenceInterval : Number.isFinite(refInterval) ? Math.max(refInterval, acquisitionAge / 3) : acquisitionAge;
   for (const i of calRows) {
     const x = input.x[i]!;
     purchases[i] = x + 1;
@@ -198,7 +252,19 @@ export function runAnalysis(input: AnalysisInput, o: AnalysisOptions): AnalysisR
   const stages = lifecycleStages(
     { purchases, age: input.T, recency, meanInterval: ownCycle, pAlive, ...(input.trend ? { trend: input.trend } : {}) },
     n,
-    { acquisitionAge, referenceInterval },
+    {
+      acquisitionAge,
+      referenceInterval,
+      ...(o.lifecycle
+        ? {
+            matureMinPurchases: o.lifecycle.matureMinPurchases,
+            growthTrend: o.lifecycle.growthTrend,
+            declineTrend: o.lifecycle.declineTrend,
+            declineSilence: o.lifecycle.declineSilence,
+            terminationSilence: o.lifecycle.terminationSilence,
+          }
+        : {}),
+    },
   );
   for (const i of calRows) {
     const k = stages.stage[i]!;
@@ -211,21 +277,40 @@ export function runAnalysis(input: AnalysisInput, o: AnalysisOptions): AnalysisR
     pAlive,
     ...(input.trend ? { frequencyTrend: input.trend } : {}),
     ...(input.spendTrend ? { spendTrend: input.spendTrend } : {}),
+    ...(o.churn?.overdueDays ? { overdueDays: o.churn.overdueDays } : {}),
+    ...(o.churn?.survey ? { survey: o.churn.survey } : {}),
+    ...(o.churn?.openComplaints ? { openComplaints: o.churn.openComplaints } : {}),
   };
-  const ch = churnRiskScores(churnCols, n);
+  const ch = churnRiskScores(churnCols, n, o.churn ? { weights: o.churn.weights, levels: o.churn.levels } : {});
   const churn = ch.score;
   const churnLevels: Record<string, number> = Object.fromEntries(CHURN_LEVELS.map((l) => [l, 0]));
   for (const i of calRows) churnLevels[CHURN_LEVELS[ch.level[i]!]!]!++;
   for (let i = 0; i < n; i++) if (Number.isNaN(input.x[i]!)) churn[i] = Number.NaN;
   // --- composite tier: volume, prospects (CLV) and frequency as the available criteria ---
   let tiers: Record<string, number> | null = null;
+  let tierOf: Uint8Array | null = null;
+  let tierScore: Float64Array | null = null;
   if (input.monetary && input.frequency) {
     const prospects = Float64Array.from(clv, (v) => (Number.isFinite(v) ? v : 0));
-    tiers = compositeTier([
-      { name: 'volume', values: input.monetary, weight: 0.5 },
-      { name: 'prospects', values: prospects, weight: 0.3 },
-      { name: 'frequency', values: input.frequency, weight: 0.2 },
-    ]).counts;
+    const t = o.tier;
+    // criteria with weight 0 are left out, so that they cannot move anyone
+    const criteria = t
+      ? [
+          { name: 'volume', values: input.monetary, weight: t.weights.volume },
+          { name: 'prospects', values: prospects, weight: t.weights.prospects },
+          { name: 'profit', values: t.profit, weight: t.weights.profit },
+          { name: 'frequency', values: input.frequency, weight: t.weights.frequency },
+          { name: 'credit', values: t.credit, weight: t.weights.credit },
+        ].filter((c) => c.weight > 0)
+      : [
+          { name: 'volume', values: input.monetary, weight: 0.5 },
+          { name: 'prospects', values: prospects, weight: 0.3 },
+          { name: 'frequency', values: input.frequency, weight: 0.2 },
+        ];
+    const tr = compositeTier(criteria, t ? { cutoffs: t.cutoffs } : {});
+    tiers = tr.counts;
+    tierOf = tr.tier;
+    tierScore = tr.score;
   }
   return {
     input,
@@ -254,6 +339,17 @@ export function runAnalysis(input: AnalysisInput, o: AnalysisOptions): AnalysisR
     churn,
     churnLevels,
     holdoutCheck,
+    valueShare,
+    valueQuadrant: quadrant,
+    lifecycleRule: stages.rule,
+    churnLevel: ch.level,
+    tierOf,
+    tierScore,
+    referenceInterval,
+    purchaseModel,
+    spendParams,
+    medianFrequency,
+    medianAverageOrderValue: medianAov,
   };
 }
 

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { contact, createCustomerBody, customer, customerListQuery, errorEnvelope, idParams, listPage, timelinePage, timelineQuery, updateCustomerBody } from '@guanxi/contracts';
+import { contact, createCustomerBody, customer, customerListItem, customerListQuery, errorEnvelope, idParams, listPage, timelinePage, timelineQuery, updateCustomerBody } from '@guanxi/contracts';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { ctxOf } from '../platform/context.js';
@@ -15,7 +15,7 @@ export const customersRoutes: FastifyPluginAsyncZod<{ database: Database; config
   const read = { permission: 'customers.read' as const };
   const tags = ['customers'];
   const timeZone = timeZoneOf(config);
-  app.get('', { config: read, schema: { tags, summary: 'Customers in your data scope (filter syntax: see the contracts)', querystring: customerListQuery, response: { 200: listPage(customer), ...errors } } }, async (req) =>
+  app.get('', { config: read, schema: { tags, summary: 'Customers in your data scope (filter syntax: see the contracts)', querystring: customerListQuery, response: { 200: listPage(customerListItem), ...errors } } }, async (req) =>
     listCustomers(database, ctxOf(req), req.query, timeZone),
   );
   app.post('', { config: { permission: 'customers.write' }, schema: { tags, summary: 'Create a customer', body: createCustomerBody, response: { 201: customer, ...errors } } }, async (req, reply) => {

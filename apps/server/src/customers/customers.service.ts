@@ -1,10 +1,10 @@
 // Customers (个人 and 企业): create, read, list, edit and soft-delete, within the caller's data
 // scope. Ownership moves (claim, assign, release) belong to the pool module.
 import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
-import { customerFilterFields, importanceLevels, customerKinds, relationshipTypes, loyaltyLevels, valueBehaviors, relationshipStrategies, genders, type Customer, type CustomerListQuery } from '@guanxi/contracts';
+import { customerFilterFields, importanceLevels, customerKinds, relationshipTypes, loyaltyLevels, valueBehaviors, relationshipStrategies, genders, type Customer, type CustomerListItem, type CustomerListQuery } from '@guanxi/contracts';
 import type { Actor } from '../auth/actor.js';
 import type { Database, DbOrTx } from '../db/client.js';
-import { customerCollaborators, customers, customerTags, tags, users } from '../db/schema.js';
+import { customerCollaborators, customerMetrics, customers, customerTags, tags, users } from '../db/schema.js';
 import { diff, recordAudit, type Changes } from '../platform/audit.js';
 import type { Ctx } from '../platform/context.js';
 import { forbidden, invalid, msg, notFound, versionConflict } from '../platform/errors.js';
@@ -15,6 +15,7 @@ import { searchCondition, searchTerms } from '../search/search-terms.js';
 import { liveVisibleCustomer } from './customer-scope.js';
 import { customerColumns, loadRelations, toCustomer, type CustomerListRow, type CustomerRow } from './customer-view.js';
 import { compileFilters, type ColumnsFor } from './list-filters.js';
+import { metricsJoin, scoreFilterColumns, scoreSortColumns, scoreSummaryColumns, toScoreSummary } from '../analytics/customer-scores.js';
 
 /** Fields recorded in the audit trail (and so on the timeline) when they change. */
 export const auditedCustomerFields = [
@@ -73,6 +74,7 @@ export const sortColumns = {
   lastFollowUpAt: { expr: sql`${customers.lastFollowUpAt}`, kind: 'timestamp' as const },
   nextFollowUpAt: { expr: sql`${customers.nextFollowUpAt}`, kind: 'timestamp' as const },
   id: { expr: sql`${customers.id}`, kind: 'number' as const, notNull: true },
+  ...scoreSortColumns,
 };
 
 const filterColumns: ColumnsFor<typeof customerFilterFields> = {
@@ -101,9 +103,13 @@ const filterColumns: ColumnsFor<typeof customerFilterFields> = {
   nextFollowUpAt: { kind: 'range', expr: sql`${customers.nextFollowUpAt}`, type: 'timestamp' },
   foundedOn: { kind: 'range', expr: sql`${customers.foundedOn}`, type: 'date' },
   birthday: { kind: 'range', expr: sql`${customers.birthday}`, type: 'date' },
+  ...scoreFilterColumns,
 };
 
-/** The WHERE of a customer list: scope, live rows, `q`, and every filter. Shared with exports and counts. */
+/**
+ * The WHERE of a customer list: scope, live rows, `q`, and every filter. Shared with exports and counts.
+ * Score filters and sorts name `customer_metrics`: select from `customers ${metricsJoin}`.
+ */
 export async function customerListWhere(db: DbOrTx, actor: Actor, query: Record<string, unknown> & { q?: string | undefined }, timeZone: string): Promise<SQL> {
   const conds: SQL[] = [liveVisibleCustomer(actor)];
   if (query.q) {
@@ -117,23 +123,24 @@ export async function customerListWhere(db: DbOrTx, actor: Actor, query: Record<
   return sql.join(conds, sql` and `);
 }
 
-export async function listCustomers(database: Database, ctx: Ctx, query: CustomerListQuery, timeZone: string): Promise<{ data: Customer[]; nextCursor: string | null; total: number; totalApproximate: boolean }> {
+export async function listCustomers(database: Database, ctx: Ctx, query: CustomerListQuery, timeZone: string): Promise<{ data: CustomerListItem[]; nextCursor: string | null; total: number; totalApproximate: boolean }> {
   const db = database.db;
   const where = await customerListWhere(db, ctx.actor, query as Record<string, unknown>, timeZone);
   const spec = parseSort(query.sort, sortColumns, '-updatedAt');
   const page = keyset(spec, sql`${customers.id}`, query.cursor);
   const rows = await db
-    .select({ ...customerColumns, sortValue: sql<string | null>`${page.sortValue}` })
+    .select({ ...customerColumns, scores: scoreSummaryColumns, sortValue: sql<string | null>`${page.sortValue}` })
     .from(customers)
     .leftJoin(users, eq(users.id, customers.ownerId))
+    .leftJoin(customerMetrics, eq(customerMetrics.customerId, customers.id))
     .where(sql`${where} and ${page.where}`)
     .orderBy(page.orderBy)
     .limit(query.limit + 1);
-  const count = await countRows(database, sql`customers where ${where}`);
+  const count = await countRows(database, sql`customers ${metricsJoin} where ${where}`);
   const shown = pageOf(rows, query.limit, (r) => [r.sortValue, r.id]);
   const rel = await loadRelations(db, shown.rows.map((r) => r.id));
   return {
-    data: shown.rows.map((r) => toCustomer(ctx.actor, r as CustomerListRow, rel)),
+    data: shown.rows.map((r) => ({ ...toCustomer(ctx.actor, r as CustomerListRow, rel), scores: toScoreSummary(r.scores) })),
     total: count.total,
     totalApproximate: count.approximate,
     nextCursor: shown.nextCursor,

@@ -22,3 +22,4 @@ export * from '../notifications/notifications.table.js';
 export * from '../duplicates/duplicates.table.js';
 export * from '../mail/mail.table.js';
 export * from '../analytics/analytics.table.js';
+export * from '../analytics/dashboard-rollups.table.js';

@@ -10,6 +10,9 @@ import { loadConfig } from '../config.js';
 import { runDuplicatesScan } from '../duplicates/duplicates-scan.js';
 import { drainOutbox, MAIL_OUTBOX_LOCK } from '../mail/outbound-mail.js';
 import { pruneImportFiles } from '../imports/prune-import-files.js';
+import { syncOverdueWarnings } from '../analytics/warnings.service.js';
+import { readAnalyticsSettings } from '../analytics/analytics-settings.js';
+import { refreshAnalytics } from '../analytics/refresh-analytics.js';
 
 export interface JobDefinition {
   name: string;
@@ -17,6 +20,8 @@ export interface JobDefinition {
   lockKey: number;
   /** Local time (HH:MM) at which it runs each day, from the configuration; unused when everyMinutes is set. */
   dailyAt: (config: { poolReturnAt: string }) => string;
+  /** A schedule kept in the database instead (time and on/off), read at each check; overrides dailyAt. */
+  schedule?: (database: Database) => Promise<{ enabled: boolean; at: string }>;
   /** Instead of daily: runs every N minutes (the SLA check, the mail outbox). */
   everyMinutes?: number;
   /** Does the work; must be idempotent. Returns counts for job_runs and the command line. */
@@ -37,6 +42,29 @@ export const jobs: Record<string, JobDefinition> = {
   'return-visit-schedule': { name: 'return-visit-schedule', lockKey: 7_361_322, dailyAt: (c) => c.poolReturnAt, run: (db, o) => scheduleOrderVisits(db, { ...o, timeZone: o.timeZone ?? loadConfig().timeZone }) },
   'duplicates-scan': { name: 'duplicates-scan', lockKey: 7_361_331, dailyAt: (c) => c.poolReturnAt, run: (db, o) => runDuplicatesScan(db, o) },
   'import-files-prune': { name: 'import-files-prune', lockKey: 7_361_341, dailyAt: (c) => c.poolReturnAt, run: (db, o) => pruneImportFiles(db, o) },
+  // overdue warnings and their tasks follow the receivables daily, without waiting for an analytics run
+  'warnings-sync': {
+    name: 'warnings-sync',
+    lockKey: 7_361_351,
+    dailyAt: (c) => c.poolReturnAt,
+    run: async (db, o) => ({ ...(await syncOverdueWarnings(db, { settings: await readAnalyticsSettings(db), timeZone: o.timeZone ?? loadConfig().timeZone, ...(o.asOf ? { now: o.asOf } : {}) })) }),
+  },
+  // the nightly full refresh of the stored scores, at the time set on the analytics settings page
+  'analytics-refresh': {
+    name: 'analytics-refresh',
+    lockKey: 7_361_371,
+    dailyAt: () => '02:30',
+    schedule: async (db) => {
+      const s = (await readAnalyticsSettings(db)).schedule;
+      return { enabled: s.enabled, at: s.time };
+    },
+    run: async (db) => {
+      const out = await refreshAnalytics(db, { mode: 'full', trigger: 'schedule', timeZone: loadConfig().timeZone });
+      if (out.status === 'failed') throw new Error(`analytics run ${out.runId}: ${out.error}`);
+      if (out.status === 'busy') return { skipped: 1, runningRunId: out.runningRunId };
+      return { runId: out.runId, customers: Number(out.counts.customers), written: Number(out.counts.written), importanceChanged: Number(out.counts.importanceChanged), durationMs: out.durationMs };
+    },
+  },
   // replies' emails that are due (new, or waiting to be retried); the request that queued one also kicks a drain
   'mail-outbox': { name: 'mail-outbox', lockKey: MAIL_OUTBOX_LOCK, dailyAt: () => '00:00', everyMinutes: 1, run: async (db, o) => ({ ...(await drainOutbox(db, loadConfig(), o.asOf ? { now: o.asOf } : {})) }) },
 };

@@ -41,7 +41,8 @@ export function startScheduler(database: Database, config: Pick<Config, 'timeZon
       for (const job of Object.values(jobs)) {
         if (stopped) return;
         try {
-          if (!(await isDue(database, job, job.dailyAt(config), config.timeZone))) continue;
+          const schedule = job.schedule ? await job.schedule(database) : { enabled: true, at: job.dailyAt(config) };
+          if (!schedule.enabled || !(await isDue(database, job, schedule.at, config.timeZone))) continue;
           const outcome = await runJob(database, job);
           if (outcome.status === 'failed') log.error({ job: job.name, error: outcome.error }, 'job failed');
           else log.info({ job: job.name, ...outcome }, 'job ran');

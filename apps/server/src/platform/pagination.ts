@@ -11,12 +11,15 @@ export interface SortSpec {
   kind: 'text' | 'number' | 'timestamp';
   /** The column never holds null: the cursor condition can then be a plain row comparison. */
   notNull: boolean;
+  /** Nulls come last in both directions (scores a customer may not have yet), not first when descending. */
+  nullsLast?: boolean;
 }
 
 export interface SortColumn {
   expr: SQL;
   kind: SortSpec['kind'];
   notNull?: boolean;
+  nullsLast?: boolean;
 }
 
 export function parseSort(sort: string | undefined, columns: Record<string, SortColumn>, fallback: string): SortSpec {
@@ -24,7 +27,7 @@ export function parseSort(sort: string | undefined, columns: Record<string, Sort
   const desc = key.startsWith('-');
   const col = columns[desc ? key.slice(1) : key];
   if (!col) throw invalid('sort', `cannot sort by ${key}`);
-  return { expr: col.expr, kind: col.kind, desc, notNull: col.notNull ?? false };
+  return { expr: col.expr, kind: col.kind, desc, notNull: col.notNull ?? false, nullsLast: col.nullsLast ?? false };
 }
 
 type CursorValue = string | number | null;
@@ -65,7 +68,9 @@ function typed(value: CursorValue, kind: SortSpec['kind']): SQL {
  */
 export function keyset(spec: SortSpec, idExpr: SQL, cursor: string | undefined): { where: SQL; orderBy: SQL; sortValue: SQL } {
   const dir = spec.desc ? sql`desc` : sql`asc`;
-  const orderBy = sql`${spec.expr} ${dir}, ${idExpr} ${dir}`;
+  // ascending already puts nulls last; only a descending nulls-last sort needs saying so
+  const lastNulls = spec.nullsLast === true || !spec.desc;
+  const orderBy = spec.desc && spec.nullsLast === true ? sql`${spec.expr} desc nulls last, ${idExpr} desc` : sql`${spec.expr} ${dir}, ${idExpr} ${dir}`;
   // text keeps a timestamp's microseconds, which a JavaScript Date would round away
   const sortValue = sql`(${spec.expr})::text`;
   if (!cursor) return { where: sql`true`, orderBy, sortValue };
@@ -73,11 +78,12 @@ export function keyset(spec: SortSpec, idExpr: SQL, cursor: string | undefined):
   const cmp = spec.desc ? sql`<` : sql`>`;
   let where: SQL;
   if (value === null) {
-    // inside the nulls: ascending they come last, descending first (then every non-null follows)
-    where = spec.desc ? sql`((${spec.expr} is null and ${idExpr} < ${id}) or ${spec.expr} is not null)` : sql`(${spec.expr} is null and ${idExpr} > ${id})`;
+    // inside the nulls: when they come last only nulls follow; when first, every non-null follows too
+    if (lastNulls) where = sql`(${spec.expr} is null and ${idExpr} ${cmp} ${id})`;
+    else where = sql`((${spec.expr} is null and ${idExpr} < ${id}) or ${spec.expr} is not null)`;
   } else {
     const after = sql`(${spec.expr}, ${idExpr}) ${cmp} (${typed(value, spec.kind)}, ${id}::bigint)`;
-    where = spec.desc || spec.notNull ? after : sql`(${after} or ${spec.expr} is null)`;
+    where = spec.notNull || !lastNulls ? after : sql`(${after} or ${spec.expr} is null)`;
   }
   return { where, orderBy, sortValue };
 }

@@ -10,6 +10,7 @@ import { ownedBy } from '../platform/data-scope.js';
 import { AppError, invalid, msg, notFound } from '../platform/errors.js';
 import { keyset, pageOf, parseSort } from '../platform/pagination.js';
 import { auditFields, iso, isoNN, updateVersioned } from '../platform/versioned.js';
+import { closeWarningsOfDoneTask } from '../analytics/warnings.service.js';
 
 type TaskRow = typeof tasks.$inferSelect;
 const audited = ['title', 'notes', 'dueAt', 'assigneeId', 'customerId', 'relatedType', 'relatedId', 'priority', 'doneAt'] as const;
@@ -241,6 +242,8 @@ export async function updateTask(
     const after = await updateVersioned(tx, tasks, { id, version, actorId: ctx.actor.id, patch, toApi: (r) => r });
     const action = patch.doneAt instanceof Date ? 'complete' : 'update';
     await recordAudit(tx, ctx, { entity: 'task', entityId: id, action, changes: diff(before!, after, audited) });
+    // a warning's task done closes the warning with it (analytics/warnings.service.ts)
+    if (action === 'complete' && (before!.kind === 'churn_warning' || before!.kind === 'overdue_warning')) await closeWarningsOfDoneTask(tx, ctx, id);
     return findTask(tx, ctx, id);
   });
 }

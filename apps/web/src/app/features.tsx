@@ -7,6 +7,8 @@ import {
   ShoppingCartOutlined,
   UserAddOutlined,
   AlertOutlined,
+  WarningOutlined,
+  WalletOutlined,
   ApartmentOutlined,
   CheckSquareOutlined,
   RiseOutlined,
@@ -31,6 +33,9 @@ import {
   PhoneOutlined,
   BarChartOutlined,
   ControlOutlined,
+  ExperimentOutlined,
+  HistoryOutlined,
+  FundOutlined,
 } from '@ant-design/icons';
 import type { Permission } from '@guanxi/contracts';
 import type { Messages } from '../i18n/en';
@@ -261,6 +266,24 @@ export const features: FeatureEntry[] = [
     Component: lazy(() => import('../features/receivables/OverdueReceivables')),
   },
   {
+    key: 'early-warnings',
+    path: '/early-warnings',
+    label: 'earlyWarnings',
+    icon: <WarningOutlined />,
+    permission: 'sales.read',
+    group: 'sales',
+    Component: lazy(() => import('../features/warnings/EarlyWarningsPage')),
+  },
+  {
+    key: 'sales-expenses',
+    path: '/sales-expenses',
+    label: 'salesExpenses',
+    icon: <WalletOutlined />,
+    permission: 'sales.read',
+    group: 'sales',
+    Component: lazy(() => import('../features/sales-expenses/SalesExpenses')),
+  },
+  {
     key: 'tickets',
     path: '/tickets',
     label: 'tickets',
@@ -286,6 +309,14 @@ export const features: FeatureEntry[] = [
     permission: 'service.read',
     group: 'service',
     Component: lazy(() => import('../features/return-visits/ReturnVisitList')),
+  },
+  {
+    key: 'customer-analytics',
+    path: '/analytics',
+    label: 'customerAnalytics',
+    icon: <FundOutlined />,
+    permission: 'analytics.read',
+    Component: lazy(() => import('../features/analytics/AnalyticsDashboards')),
   },
   {
     key: 'service-reports',
@@ -334,6 +365,24 @@ export const features: FeatureEntry[] = [
     permission: 'customers.read',
     group: 'settings',
     Component: lazy(() => import('../features/recycle-bin/RecycleBin')),
+  },
+  {
+    key: 'analytics-settings',
+    path: '/settings/analytics',
+    label: 'analyticsSettings',
+    icon: <ExperimentOutlined />,
+    permission: 'analytics.manage',
+    group: 'settings',
+    Component: lazy(() => import('../features/analytics-admin/AnalyticsSettingsPage')),
+  },
+  {
+    key: 'analytics-runs',
+    path: '/settings/analytics-runs',
+    label: 'analyticsRuns',
+    icon: <HistoryOutlined />,
+    permission: 'analytics.read',
+    group: 'settings',
+    Component: lazy(() => import('../features/analytics-admin/AnalyticsRunsPage')),
   },
   {
     key: 'users',

@@ -7,7 +7,7 @@ import { App, Badge, Button, Card, Checkbox, Dropdown, Empty, Flex, Grid, Input,
 import { DeleteOutlined, DownloadOutlined, FilterOutlined, PlusOutlined, SaveOutlined, SettingOutlined, UploadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { customerSortFields, importanceLevels, type Customer, type SavedView } from '@guanxi/contracts';
+import { customerSortFields, importanceLevels, type CustomerListItem, type SavedView } from '@guanxi/contracts';
 import { api } from '../../api/client';
 import { PageHeader } from '../../shared/PageHeader';
 import { CursorPager } from '../../shared/CursorPager';
@@ -28,12 +28,15 @@ const exportColumns = (visible: string[]): string[] => [
   ...visible.flatMap((c) => (c === 'ownerId' ? ['owner'] : c === 'region' ? ['province', 'city'] : c === 'contactNumber' ? ['mobile', 'phone'] : [c])),
 ].filter((c, i, a) => a.indexOf(c) === i && ((customerExportColumns as readonly string[]).includes(c) || c.startsWith('custom.')));
 import { TagList } from './TagList';
+import { isScoreField, renderScore, scoreFieldLabel, scoreFields } from '../analytics/customer-score-fields';
 
 const COLUMNS_KEY = 'guanxi.customers.columns';
 const defaultColumns = ['importance', 'loyalty', 'ownerId', 'tags', 'contactNumber', 'region', 'industry', 'lastFollowUpAt', 'nextFollowUpAt'];
 const builtInColumns = [
   'kind', 'relationshipType', 'importance', 'loyalty', 'valueBehavior', 'relationshipStrategy', 'ownerId', 'tags', 'contactNumber', 'mobile', 'phone', 'email',
   'region', 'industry', 'source', 'registeredCapital', 'annualRevenue', 'lastFollowUpAt', 'nextFollowUpAt', 'createdAt', 'updatedAt',
+  // the scores of the last analytics run (customer_metrics)
+  ...scoreFields,
 ] as const;
 /** The field the API sorts by for a column, when it sorts by one. */
 const sortFieldOf = (column: string): string | undefined => {
@@ -88,7 +91,7 @@ export default function CustomerList() {
     }
   }, [columns]);
 
-  const list = useCursorList<Customer>('customers', { ...filters, sort }, pageSize);
+  const list = useCursorList<CustomerListItem>('customers', { ...filters, sort }, pageSize);
   const views = useQuery({
     queryKey: ['saved-views', 'customer'],
     queryFn: () => api<{ data: SavedView[] }>('/saved-views', { query: { 'filter[entity]': 'customer' } }),
@@ -156,10 +159,12 @@ export default function CustomerList() {
     if (key === 'tags') return t('customerField.tagIds');
     if (key === 'region') return t('customers.region');
     if (key === 'contactNumber') return t('customers.contactNumber');
+    if (isScoreField(key)) return scoreFieldLabel(t, key);
     return t(`customerField.${key as 'name'}`);
   };
 
-  const render = (key: string, c: Customer): React.ReactNode => {
+  const render = (key: string, c: CustomerListItem): React.ReactNode => {
+    if (isScoreField(key)) return renderScore(t, key, c.scores);
     switch (key) {
       case 'kind':
         return t(`enums.kind.${c.kind}`);
@@ -206,7 +211,7 @@ export default function CustomerList() {
   };
 
   const allColumns = [...builtInColumns, ...fields.map((f) => `custom.${f.key}`)];
-  const tableColumns: TableProps<Customer>['columns'] = [
+  const tableColumns: TableProps<CustomerListItem>['columns'] = [
     {
       key: 'name',
       title: t('customerField.name'),
@@ -231,11 +236,11 @@ export default function CustomerList() {
         title: columnTitle(key),
         sorter: sortFieldOf(key) !== undefined,
         sortOrder: sortOrder(key),
-        render: (_: unknown, c: Customer) => render(key, c),
+        render: (_: unknown, c: CustomerListItem) => render(key, c),
       })),
   ];
 
-  const onTableChange: TableProps<Customer>['onChange'] = (_p, _f, sorter) => {
+  const onTableChange: TableProps<CustomerListItem>['onChange'] = (_p, _f, sorter) => {
     const s = Array.isArray(sorter) ? sorter[0] : sorter;
     const field = typeof s?.columnKey === 'string' ? sortFieldOf(s.columnKey) : undefined;
     setSort(field && s?.order ? (s.order === 'descend' ? `-${field}` : field) : undefined);
@@ -470,7 +475,7 @@ export default function CustomerList() {
             empty
           )
         ) : (
-          <Table<Customer>
+          <Table<CustomerListItem>
             rowKey="id"
             columns={tableColumns}
             dataSource={list.rows}

@@ -19,6 +19,7 @@ import { classificationFields, customersKey, customValueText, enumValues, fieldL
 import { CustomerForm } from './CustomerForm';
 import { CustomerTimeline } from './CustomerTimeline';
 import { CustomerQualityCard } from '../data-quality/CustomerQualityCard';
+import { CustomerAnalysisCard } from '../analytics/CustomerAnalysisCard';
 import { TagList } from './TagList';
 import { CustomerOrders } from '../orders/CustomerOrders';
 import { CustomerTickets } from '../tickets/CustomerTickets';
@@ -240,6 +241,11 @@ export default function CustomerPage() {
                             options={enumValues[field].map((x: string) => ({ value: x, label: t(`enums.${field}.${x}` as 'enums.importance.vip') }))}
                             data-testid={`classify-${field}`}
                           />
+                          {field === 'importance' && c.importanceSource ? (
+                            <Typography.Text type="secondary" style={{ display: 'block', marginTop: 4, fontSize: 12 }} data-testid="importance-source">
+                              {t(c.importanceSource === 'manual' ? 'customerAnalysis.importanceManual' : 'customerAnalysis.importanceComputed')}
+                            </Typography.Text>
+                          ) : null}
                         </div>
                       ))}
                     </Flex>
@@ -299,6 +305,7 @@ export default function CustomerPage() {
                   <Card title={t('customerField.notes')} style={{ marginTop: 20 }}>
                     {c.notes ? <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{c.notes}</Typography.Paragraph> : <Typography.Text type="secondary">{t('customers.noNotes')}</Typography.Text>}
                   </Card>
+                  <CustomerAnalysisCard customerId={c.id} />
                 </Col>
               </Row>
             ),

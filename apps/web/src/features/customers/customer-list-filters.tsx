@@ -2,12 +2,13 @@
 // `filter[field][gte]`, `filter[custom.key]`, all ANDed), the drawer that edits them, and the
 // chips that show them. Saved views store exactly these parameters.
 import { useEffect, useState } from 'react';
-import { Button, Col, DatePicker, Drawer, Flex, Form, Grid, Input, InputNumber, Row, Select, Tag, Typography } from 'antd';
+import { Button, Col, DatePicker, Divider, Drawer, Flex, Form, Grid, Input, InputNumber, Row, Select, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import dayjs from 'dayjs';
 import type { CustomField } from '@guanxi/contracts';
 import { enumValues, fieldLabel, optionLabel, useTags, useUserRefs, type EnumName } from './customers.api';
 import { isEnumValue, useFieldText } from './customer-fields';
+import { isScoreField, scoreClassFields, scoreClassLabel, scoreClassValues, scoreFieldLabel, scoreNumberFields, type ScoreClassField } from '../analytics/customer-score-fields';
 
 export type Filters = Record<string, string>;
 
@@ -163,6 +164,34 @@ export function FilterDrawer({ open, value, customFields, onApply, onClose }: { 
               </Form.Item>
             </Col>
           ))}
+          <Col xs={24}>
+            <Divider titlePlacement="start" plain style={{ marginTop: 0 }}>
+              {t('customerAnalysis.filterSection')}
+            </Divider>
+          </Col>
+          {scoreClassFields.map((f) => (
+            <Col {...half} key={f}>
+              <Form.Item label={scoreFieldLabel(t, f)}>
+                <Select<string[]>
+                  mode="multiple"
+                  allowClear
+                  style={{ width: '100%' }}
+                  value={draft[fkey(f)]?.split(',') ?? []}
+                  onChange={(v) => setDraft(set(draft, fkey(f), v.join(',')))}
+                  options={scoreClassValues[f].map((v) => ({ value: v, label: scoreClassLabel(t, f, v) }))}
+                  placeholder={t('common.all')}
+                  data-testid={`filter-${f}`}
+                />
+              </Form.Item>
+            </Col>
+          ))}
+          {scoreNumberFields.map((f) => (
+            <Col {...half} key={f}>
+              <Form.Item label={f === 'pAlive' || f === 'churnScore' ? `${scoreFieldLabel(t, f)} (0–1)` : f === 'recencyDays' ? scoreFieldLabel(t, f) : `${scoreFieldLabel(t, f)} (¥)`}>
+                <NumberRange field={f} draft={draft} onChange={setDraft} />
+              </Form.Item>
+            </Col>
+          ))}
           {customFields.map((cf) => {
             const field = `custom.${cf.key}`;
             const label = fieldLabel(cf, i18n.language);
@@ -224,6 +253,7 @@ export function FilterChips({ filters, customFields, onChange }: { filters: Filt
     if (field === 'ownerId') return raw.split(',').map((v) => (v === 'me' ? t('filters.me') : text.value('ownerId', Number(v)))).join(sep);
     if (field === 'tagId') return text.value('tagIds', raw.split(',').map(Number));
     const parts = raw.split(',');
+    if ((scoreClassFields as readonly string[]).includes(field)) return parts.map((p) => scoreClassLabel(t, field as ScoreClassField, p)).join(sep);
     if (parts.every((p) => isEnumValue('importance', p) || isEnumValue('loyalty', p) || isEnumValue('kind', p) || isEnumValue('relationshipType', p) || isEnumValue('valueBehavior', p) || isEnumValue('relationshipStrategy', p) || isEnumValue('gender', p))) {
       return parts.map((p) => text.value(field, p)).join(sep);
     }
@@ -255,7 +285,7 @@ export function FilterChips({ filters, customFields, onChange }: { filters: Filt
               onChange(next);
             }}
           >
-            {text.label(p.field === 'ownerId' ? 'ownerId' : p.field === 'tagId' ? 'tagIds' : p.field)}
+            {isScoreField(p.field) ? scoreFieldLabel(t, p.field) : text.label(p.field === 'ownerId' ? 'ownerId' : p.field === 'tagId' ? 'tagIds' : p.field)}
             {op}
             {show(p.field, raw)}
           </Tag>

@@ -6,7 +6,7 @@ import type { Task } from '@guanxi/contracts';
 import { features } from '../../app/features';
 
 /** Colours of the kinds that need attention; any other kind shows plain. */
-const kindColors: Partial<Record<Task['kind'], string>> = { follow_up: 'blue', pool_warning: 'orange', approval: 'purple', sla_escalation: 'red', return_visit: 'cyan' };
+const kindColors: Partial<Record<Task['kind'], string>> = { follow_up: 'blue', pool_warning: 'orange', approval: 'purple', sla_escalation: 'red', return_visit: 'cyan', churn_warning: 'magenta', overdue_warning: 'volcano' };
 
 export function TaskKindTag({ kind }: { kind: Task['kind'] }) {
   const { t } = useTranslation();

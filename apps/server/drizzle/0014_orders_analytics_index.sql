@@ -1,0 +1,1 @@
+CREATE INDEX "orders_analytics_idx" ON "orders" USING btree ("customer_id","order_date","id","total","returned_amount","gross_margin") WHERE deleted_at is null and status in ('confirmed', 'fulfilled');

@@ -1,0 +1,1 @@
+CREATE INDEX "orders_deleted_idx" ON "orders" USING btree ("deleted_at") WHERE deleted_at is not null;

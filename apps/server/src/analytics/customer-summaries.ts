@@ -1,0 +1,343 @@
+// The one SQL aggregate behind the stored scores: a summary row per live customer from its orders
+// (net of returns) with the calibration summary of the purchase models, computed exactly as
+// summariseCustomers (analyze/summarise-customers.ts) does from a file, plus the CRM-only churn inputs.
+// One streaming pass: orders_analytics_idx gives the orders in (customer, date) order, window
+// functions find each order's period, a GroupAggregate folds them per customer (no sort, no hash
+// of millions of groups), and a cursor fills typed arrays batch by batch.
+import { sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../db/client.js';
+import { cursorRows } from '../db/cursor.js';
+
+export interface SummaryQuery {
+  /** Exclusive end of the observation (yyyy-mm-dd). */
+  asOf: string;
+  /** First day counted (yyyy-mm-dd), or null for all history. */
+  windowStart: string | null;
+  /** Days per model time unit (1 or 7). */
+  unitDays: number;
+  /** Last day (inclusive) of the calibration period; default the day before asOf. */
+  calibrationEnd?: string;
+  /** Only these customers (incremental refresh); all live customers otherwise. */
+  customerIds?: number[];
+  /** Also the summary of a second calibration ending on this day (the model check), from the same pass. */
+  checkEnd?: string;
+}
+
+/** The calibration summary of the model check: calibration up to `checkEnd`, the rest of the observation as holdout. */
+export interface CalibrationColumns {
+  x: Float64Array;
+  tx: Float64Array;
+  T: Float64Array;
+  meanSpend: Float64Array;
+  holdout: Float64Array;
+  holdoutRevenue: Float64Array;
+}
+
+/** Columnar per-customer summary, customers in ascending id order. Amounts are floats for the models only; storage keeps the exact text. */
+export interface CustomerSummaryColumns {
+  n: number;
+  ids: number[];
+  /** Exact net revenue and margin as numeric text (for storage). */
+  monetaryText: string[];
+  marginText: string[];
+  /** Days since 1970-01-01 of the first and last purchase (NaN without any). */
+  firstDay: Float64Array;
+  lastDay: Float64Array;
+  purchased: Uint8Array;
+  recencyDays: Float64Array;
+  frequency: Float64Array;
+  monetary: Float64Array;
+  margin: Float64Array;
+  x: Float64Array;
+  tx: Float64Array;
+  T: Float64Array;
+  meanSpend: Float64Array;
+  trend: Float64Array;
+  spendTrend: Float64Array;
+  /** Repeat purchase periods after the calibration end (NaN when not asked or outside calibration). */
+  holdout: Float64Array;
+  /** Net revenue after the calibration end. */
+  holdoutRevenue: Float64Array;
+  /** Days the oldest unpaid instalment is overdue (0 when none; NaN without any instalment). */
+  overdueDays: Float64Array;
+  overdueBalance: string[];
+  /** Last done return visit's satisfaction (1–5), NaN when never surveyed. */
+  satisfaction: Float64Array;
+  openComplaints: Float64Array;
+  /** Present when asked for with `checkEnd`. */
+  check?: CalibrationColumns;
+}
+
+
+interface Row extends Record<string, unknown> {
+  id: number;
+  first_day: number | null;
+  last_day: number | null;
+  frequency: number | null;
+  monetary: string | null;
+  margin: string | null;
+  x: number | null;
+  tx: number | null;
+  big_t: number | null;
+  mean_spend: number | null;
+  early: number | null;
+  late: number | null;
+  early_spend: number | null;
+  late_spend: number | null;
+  holdout: number | null;
+  holdout_revenue: number | null;
+  c_x: number | null;
+  c_tx: number | null;
+  c_t: number | null;
+  c_mean_spend: number | null;
+  c_holdout: number | null;
+  c_holdout_revenue: number | null;
+  overdue_days: number | null;
+  overdue_balance: string | null;
+  has_plan: boolean;
+  satisfaction: number | null;
+  complaints: number | null;
+}
+
+const num = (v: string | number | null | undefined): number => (v === null || v === undefined ? Number.NaN : Number(v));
+const dayOf = (d: string): SQL => sql`(${d}::date - date '1970-01-01')`;
+
+/**
+ * The calibration summary for calibration end `c` (a day number) over the per-order rows of one
+ * customer: a purchase period is `p = (day − first) / unit` from the customer's first purchase and
+ * `new_period` marks the first order of each period, so periods are counted without grouping by them.
+ */
+function calibration(c: SQL, prefix: string, trends: boolean): SQL {
+  const col = (name: string) => sql.raw(`${prefix}${name}`);
+  const cal = sql`day <= ${c}`;
+  const early = sql`2 * day < first + ${c} + 1`;
+  return sql`
+    (count(*) filter (where new_period and ${cal}))::int - 1 as ${col('x')},
+    max(day) filter (where ${cal}) as ${col('last_cal')},
+    sum(amt) filter (where ${cal} and p >= 1) as ${col('repeat_spend')},
+    ${c} as ${col('cal_end')},
+    ${
+      trends
+        ? sql`(count(*) filter (where new_period and ${cal} and p >= 1 and ${early}))::int as ${col('early')},
+    (count(*) filter (where new_period and ${cal} and p >= 1 and not ${early}))::int as ${col('late')},
+    coalesce(sum(amt) filter (where ${cal} and p >= 1 and ${early}), 0) as ${col('early_spend')},
+    coalesce(sum(amt) filter (where ${cal} and p >= 1 and not ${early}), 0) as ${col('late_spend')},`
+        : sql``
+    }
+    coalesce(sum(amt) filter (where day > ${c}), 0) as ${col('holdout_revenue')},
+    (count(*) filter (where new_period and day > ${c} and first <= ${c}))::int as ${col('holdout')}`;
+}
+
+/** x, t_x, T and the mean repeat spend of one calibration, from its aggregate columns (null T: first purchase after the calibration end). */
+function modelColumns(unitDays: number, prefix: string): SQL {
+  const col = (name: string) => sql.raw(`s.${prefix}${name}`);
+  const out = (name: string) => sql.raw(`${prefix === '' ? '' : 'c_'}${name}`);
+  return sql`${col('x')} as ${out('x')},
+    case when ${col('x')} > 0 then (${col('last_cal')} - s.first)::float8 / ${unitDays}::int else 0 end as ${out('tx')},
+    case when s.first <= ${col('cal_end')} then (${col('cal_end')} + 1 - s.first)::float8 / ${unitDays}::int end as ${prefix === '' ? sql.raw('big_t') : sql.raw('c_t')},
+    case when ${col('x')} > 0 then (${col('repeat_spend')} / ${col('x')})::float8 else 0 end as ${out('mean_spend')},
+    ${col('holdout')} as ${out('holdout')}, ${col('holdout_revenue')}::float8 as ${out('holdout_revenue')}`;
+}
+
+/**
+ * Orders count when confirmed or fulfilled, not deleted, dated before the as-of (and within the
+ * window); amounts are net of returns. Two orders on one day are one purchase day (same period) but
+ * two orders in the frequency; the periods are counted from the first purchase in the window.
+ */
+export function summarySql(q: SummaryQuery): SQL {
+  const asOf = sql`${q.asOf}::date`;
+  const asOfDay = dayOf(q.asOf);
+  const calEnd = q.calibrationEnd ? dayOf(q.calibrationEnd) : sql`(${asOfDay} - 1)`;
+  const ids = q.customerIds ? sql`${`{${q.customerIds.join(',')}}`}::bigint[]` : null;
+  const only = (col: SQL) => (ids ? sql`and ${col} = any(${ids})` : sql``);
+  const counted = (o: string) => {
+    const c = (name: string) => sql.raw(`${o}.${name}`);
+    return sql`${c('deleted_at')} is null and ${c('status')} in ('confirmed', 'fulfilled') and ${c('order_date')} < ${asOf}
+      ${q.windowStart ? sql`and ${c('order_date')} >= ${q.windowStart}::date` : sql``} ${only(c('customer_id'))}`;
+  };
+  const unit = sql`${q.unitDays}::int`;
+  const checkEnd = q.checkEnd ? dayOf(q.checkEnd) : null;
+  return sql`
+    with counted as (
+      -- in (customer, date) order straight from orders_analytics_idx: both window functions share it
+      select o.customer_id, o.order_date - date '1970-01-01' as day, o.total - o.returned_amount as amount, o.gross_margin,
+             first_value(o.order_date) over w - date '1970-01-01' as first,
+             lag(o.order_date) over w - date '1970-01-01' as prev
+      from orders o
+      where ${counted('o')}
+      window w as (partition by o.customer_id order by o.order_date)
+    ),
+    flagged as (
+      -- amt: the float the models take (summed fast); amount stays numeric for the stored totals
+      select customer_id, day, amount, amount::float8 as amt, gross_margin, first, (day - first) / ${unit} as p,
+             prev is null or (prev - first) / ${unit} <> (day - first) / ${unit} as new_period
+      from counted
+    ),
+    per_customer as (
+      select customer_id, min(first) as first, min(day) as first_day, max(day) as last_day, count(*)::int as frequency,
+             sum(amount) as monetary, sum(gross_margin) as gross_margin,
+             ${calibration(calEnd, '', true)}
+             ${checkEnd ? sql`, ${calibration(checkEnd, 'c_', false)}` : sql``}
+      from flagged group by customer_id
+    ),
+    -- the margin a return takes back, per customer (few rows: joined after the aggregate so the ordered pass stays a plain scan)
+    returned as (
+      select o.customer_id, sum(r.amount - r.cost) as margin
+      from order_returns r join orders o on o.id = r.order_id
+      where r.deleted_at is null and ${counted('o')}
+      group by 1
+    ),
+    overdue as (
+      select o.customer_id,
+             max(${asOf} - i.due_date) filter (where i.paid_amount < i.amount and i.due_date < ${asOf}) as days,
+             coalesce(sum(i.amount - i.paid_amount) filter (where i.paid_amount < i.amount and i.due_date < ${asOf}), 0) as balance
+      from payment_instalments i join orders o on o.id = i.order_id
+      where i.deleted_at is null and o.deleted_at is null ${only(sql`o.customer_id`)}
+      group by 1
+    ),
+    surveys as (
+      select distinct on (customer_id) customer_id, satisfaction from return_visits
+      where status = 'done' and deleted_at is null and satisfaction is not null ${only(sql`customer_id`)}
+      order by customer_id, done_at desc nulls last, id desc
+    ),
+    complaints as (
+      select customer_id, count(*)::int as open from tickets
+      where type = 'complaint' and deleted_at is null and status not in ('resolved', 'closed') and customer_id is not null ${only(sql`customer_id`)}
+      group by 1
+    )
+    select c.id, s.first_day, s.last_day, s.frequency, s.monetary::text as monetary, (s.gross_margin - coalesce(rt.margin, 0))::text as margin,
+           ${modelColumns(q.unitDays, '')},
+           s.early, s.late, s.early_spend::float8 as early_spend, s.late_spend::float8 as late_spend,
+           ${checkEnd ? sql`${modelColumns(q.unitDays, 'c_')},` : sql``}
+           od.days as overdue_days, od.balance::text as overdue_balance, od.customer_id is not null as has_plan,
+           sv.satisfaction, cp.open as complaints
+    from customers c
+    left join per_customer s on s.customer_id = c.id
+    left join returned rt on rt.customer_id = c.id
+    left join overdue od on od.customer_id = c.id
+    left join surveys sv on sv.customer_id = c.id
+    left join complaints cp on cp.customer_id = c.id
+    where c.deleted_at is null and c.merged_into is null ${only(sql`c.id`)}
+    order by c.id`;
+}
+
+/** Grows typed columns as batches arrive (the customer count is known only at the end). */
+class Columns {
+  private cap = 1024;
+  n = 0;
+  readonly f: Record<string, Float64Array> = {};
+  readonly s: Record<string, string[]> = {};
+  constructor(
+    private readonly floats: readonly string[],
+    strings: readonly string[],
+  ) {
+    for (const k of floats) this.f[k] = new Float64Array(this.cap).fill(Number.NaN);
+    for (const k of strings) this.s[k] = [];
+  }
+  ensure(extra: number): void {
+    if (this.n + extra <= this.cap) return;
+    while (this.cap < this.n + extra) this.cap *= 2;
+    for (const k of this.floats) {
+      const next = new Float64Array(this.cap).fill(Number.NaN);
+      next.set(this.f[k]!);
+      this.f[k] = next;
+    }
+  }
+  take(name: string): Float64Array {
+    return this.f[name]!.slice(0, this.n);
+  }
+}
+
+const FLOATS = [
+  'id', 'firstDay', 'lastDay', 'recencyDays', 'frequency', 'monetary', 'margin', 'x', 'tx', 'T', 'meanSpend', 'trend', 'spendTrend', 'holdout', 'holdoutRevenue',
+  'overdueDays', 'satisfaction', 'openComplaints', 'purchased', 'cx', 'ctx', 'cT', 'cMeanSpend', 'cHoldout', 'cHoldoutRevenue',
+] as const;
+
+export async function readCustomerSummaries(database: Database, q: SummaryQuery): Promise<CustomerSummaryColumns> {
+  const cols = new Columns(FLOATS, ['monetaryText', 'marginText', 'overdueBalance']);
+  const asOfDay = Math.round(Date.parse(`${q.asOf}T00:00:00Z`) / 86_400_000);
+  // the per-customer hashes (returns, overdue, surveys) stay in memory instead of spilling in batches;
+  // a few customers (incremental) take milliseconds to run, more than JIT would take to compile
+  const settings: Record<string, string> = q.customerIds ? { work_mem: '128MB', jit: 'off' } : { work_mem: '128MB' };
+  for await (const batch of cursorRows<Row>(database, summarySql(q), 10_000, settings)) {
+    cols.ensure(batch.length);
+    const f = cols.f;
+    for (const r of batch) {
+      const i = cols.n++;
+      f.id![i] = Number(r.id);
+      cols.s.monetaryText!.push(r.monetary ?? '0');
+      cols.s.marginText!.push(r.margin ?? '0');
+      cols.s.overdueBalance!.push(r.overdue_balance ?? '0');
+      f.overdueDays![i] = r.has_plan ? (r.overdue_days === null ? 0 : Number(r.overdue_days)) : Number.NaN;
+      f.satisfaction![i] = num(r.satisfaction);
+      f.openComplaints![i] = Number(r.complaints ?? 0);
+      f.frequency![i] = 0;
+      f.monetary![i] = 0;
+      f.margin![i] = 0;
+      f.holdoutRevenue![i] = 0;
+      f.purchased![i] = 0;
+      if (r.frequency === null) continue;
+      f.purchased![i] = 1;
+      f.firstDay![i] = Number(r.first_day);
+      f.lastDay![i] = Number(r.last_day);
+      f.recencyDays![i] = asOfDay - Number(r.last_day);
+      f.frequency![i] = Number(r.frequency);
+      f.monetary![i] = Number(r.monetary);
+      f.margin![i] = Number(r.margin);
+      f.holdoutRevenue![i] = num(r.holdout_revenue);
+      if (q.checkEnd) {
+        f.cHoldoutRevenue![i] = num(r.c_holdout_revenue);
+        if (r.c_t !== null) {
+          f.cx![i] = Number(r.c_x);
+          f.ctx![i] = Number(r.c_tx);
+          f.cT![i] = Number(r.c_t);
+          f.cMeanSpend![i] = Number(r.c_mean_spend);
+          f.cHoldout![i] = Number(r.c_holdout);
+        }
+      }
+      if (r.big_t === null) continue; // first purchase after the calibration end
+      f.x![i] = Number(r.x);
+      f.tx![i] = Number(r.tx);
+      f.T![i] = Number(r.big_t);
+      f.meanSpend![i] = Number(r.mean_spend);
+      const early = Number(r.early);
+      const late = Number(r.late);
+      const m = Math.max(early, late);
+      f.trend![i] = m === 0 ? 0 : (late - early) / m;
+      const es = Number(r.early_spend);
+      const ls = Number(r.late_spend);
+      const ms = Math.max(es, ls);
+      f.spendTrend![i] = ms === 0 ? 0 : (ls - es) / ms;
+      f.holdout![i] = q.calibrationEnd ? Number(r.holdout) : Number.NaN;
+    }
+  }
+  const t = (k: (typeof FLOATS)[number]) => cols.take(k);
+  return {
+    n: cols.n,
+    ids: Array.from(t('id')),
+    monetaryText: cols.s.monetaryText!,
+    marginText: cols.s.marginText!,
+    firstDay: t('firstDay'),
+    lastDay: t('lastDay'),
+    purchased: Uint8Array.from(t('purchased')),
+    recencyDays: t('recencyDays'),
+    frequency: t('frequency'),
+    monetary: t('monetary'),
+    margin: t('margin'),
+    x: t('x'),
+    tx: t('tx'),
+    T: t('T'),
+    meanSpend: t('meanSpend'),
+    trend: t('trend'),
+    spendTrend: t('spendTrend'),
+    holdout: t('holdout'),
+    holdoutRevenue: t('holdoutRevenue'),
+    overdueDays: t('overdueDays'),
+    overdueBalance: cols.s.overdueBalance!,
+    satisfaction: t('satisfaction'),
+    openComplaints: t('openComplaints'),
+    ...(q.checkEnd
+      ? { check: { x: t('cx'), tx: t('ctx'), T: t('cT'), meanSpend: t('cMeanSpend'), holdout: t('cHoldout'), holdoutRevenue: t('cHoldoutRevenue') } }
+      : {}),
+  };
+}

@@ -1,0 +1,106 @@
+// A run's scores as the write-back sends them: per chunk of customers, one PostgreSQL array literal
+// per column of customer_metrics (unnested by write-metrics.ts). Pure, so it runs in the scoring
+// worker: the customers' score objects live only while their chunk is rendered.
+import type { AnalyticsSettings } from '@guanxi/contracts';
+import type { CustomerSummaryColumns } from './customer-summaries.js';
+import { classCounter, startScoring, type FrozenModel, type ScoredCustomer } from './score-population.js';
+import { modelCheck } from './model-check.js';
+
+type Render = (s: CustomerSummaryColumns, rows: ScoredCustomer[], from: number) => string;
+
+const quote = (v: string): string => `"${v.replace(/["\\]/g, '\\$&')}"`;
+
+// one specialised loop per column: the elements are written straight into the literal, no per-row arrays
+const numbers =
+  (get: (c: ScoredCustomer, s: CustomerSummaryColumns, i: number) => number | null | undefined): Render =>
+  (s, rows, from) => {
+    const out = new Array<string>(rows.length);
+    for (let k = 0; k < rows.length; k++) {
+      const v = get(rows[k]!, s, from + k);
+      out[k] = v === null || v === undefined || !Number.isFinite(v) ? 'NULL' : String(v);
+    }
+    return `{${out.join(',')}}`;
+  };
+
+/** Class keys and decimal text need no quotes unless they hold a character the array syntax reserves. */
+const words =
+  (get: (c: ScoredCustomer, s: CustomerSummaryColumns, i: number) => string | null | undefined): Render =>
+  (s, rows, from) => {
+    const out = new Array<string>(rows.length);
+    for (let k = 0; k < rows.length; k++) {
+      const v = get(rows[k]!, s, from + k);
+      out[k] = v === null || v === undefined ? 'NULL' : /^[\w.-]+$/.test(v) && v.toUpperCase() !== 'NULL' ? v : quote(v);
+    }
+    return `{${out.join(',')}}`;
+  };
+
+const money = (v: number | null): string | null => (v === null || !Number.isFinite(v) ? null : v.toFixed(2));
+
+/** The input columns of a chunk, in order: name, SQL element type and how its literal is made. */
+const COLUMNS: ReadonlyArray<readonly [string, string, Render]> = [
+  ['customer_id', 'bigint', numbers((c) => c.customerId)],
+  ['first_day', 'int', numbers((_, s, i) => s.firstDay[i])],
+  ['last_day', 'int', numbers((_, s, i) => s.lastDay[i])],
+  ['recency_days', 'int', numbers((_, s, i) => s.recencyDays[i])],
+  ['frequency', 'int', numbers((_, s, i) => s.frequency[i])],
+  ['monetary', 'numeric', words((_, s, i) => s.monetaryText[i])],
+  ['margin', 'numeric', words((_, s, i) => s.marginText[i])],
+  ['rfm_r', 'smallint', numbers((c) => c.rfmR)],
+  ['rfm_f', 'smallint', numbers((c) => c.rfmF)],
+  ['rfm_m', 'smallint', numbers((c) => c.rfmM)],
+  ['rfm_segment', 'text', words((c) => c.rfmSegment)],
+  ['rf_segment', 'text', words((c) => c.rfSegment)],
+  ['abc_class', 'text', words((c) => c.abcClass)],
+  ['value_share', 'float8', numbers((c) => c.valueShare)],
+  ['value_quadrant', 'text', words((c) => c.valueQuadrant)],
+  ['p_alive', 'float8', numbers((c) => c.pAlive)],
+  ['expected_purchases', 'float8', numbers((c) => c.expectedPurchases)],
+  ['expected_spend', 'float8', numbers((c) => c.expectedSpend)],
+  ['clv', 'numeric', words((c) => money(c.clv))],
+  ['lifecycle_stage', 'text', words((c) => c.lifecycleStage)],
+  ['tier', 'text', words((c) => c.tier)],
+  ['tier_score', 'float8', numbers((c) => c.tierScore)],
+  ['loyalty_class', 'text', words((c) => c.loyaltyClass)],
+  ['attitude_class', 'text', words((c) => c.attitudeClass)],
+  ['churn_score', 'float8', numbers((c) => c.churnScore)],
+  ['churn_level', 'text', words((c) => c.churnLevel)],
+  ['reasons', 'text', (_s, rows) => `{${rows.map((c) => quote(JSON.stringify(c.reasons))).join(',')}}`],
+];
+
+/** The input columns of a chunk, in order: name and SQL element type. */
+export const METRIC_INPUT: ReadonlyArray<readonly [string, string]> = COLUMNS.map(([name, type]) => [name, type] as const);
+
+export interface ScoredForWrite {
+  n: number;
+  /** Customers with RFM scores (buyers). */
+  scored: number;
+  classes: Record<string, Record<string, number>>;
+  parameters: Record<string, unknown>;
+  frozen: FrozenModel | null;
+  /** The model check of a full run (null when not asked for or without calibration buyers). */
+  modelCheck: Record<string, unknown> | null;
+  /** Per chunk: its end (exclusive customer index) and one array literal per METRIC_INPUT column. */
+  chunks: Array<{ to: number; columns: string[] }>;
+}
+
+/** Scores the summary and renders it in chunks of `chunk` customers; with `checkEnd`, also the model check (summary.check). */
+export function scoreForWrite(s: CustomerSummaryColumns, settings: AnalyticsSettings, frozen: FrozenModel | null, chunk: number, checkEnd: string | null = null): ScoredForWrite {
+  const run = startScoring(s, settings, frozen ?? undefined);
+  const counter = classCounter();
+  let scored = 0;
+  const chunks: ScoredForWrite['chunks'] = [];
+  for (let from = 0; from < run.n; from += chunk) {
+    const to = Math.min(run.n, from + chunk);
+    // the chunk's score objects are garbage once its literals are made
+    const rows = new Array<ScoredCustomer>(to - from);
+    for (let i = from; i < to; i++) {
+      const c = run.score(i);
+      counter.add(c);
+      if (c.rfmSegment !== null) scored++;
+      rows[i - from] = c;
+    }
+    chunks.push({ to, columns: COLUMNS.map(([, , render]) => render(s, rows, from)) });
+  }
+  const check = checkEnd ? modelCheck(settings, s, checkEnd) : null;
+  return { n: run.n, scored, classes: counter.counts, parameters: run.parameters, frozen: run.frozen, modelCheck: check, chunks };
+}

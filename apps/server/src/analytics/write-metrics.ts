@@ -1,0 +1,175 @@
+// Write-back of a run's scores. A full run loads every customer into a fresh customer_metrics_next
+// (big unnest chunks, no index to maintain), builds the key, indexes and foreign key afterwards and
+// swaps it in with one short transaction, so readers see the old scores or the new, never a mix.
+// An incremental run upserts its few customers. Both append the class changes to
+// customer_metric_history and keep lifecycle_since from one join against the scores being replaced.
+import { sql } from 'drizzle-orm';
+import { trackedMetrics } from '@guanxi/contracts';
+import type { Database } from '../db/client.js';
+import { METRIC_INPUT, type ScoredForWrite } from './metric-rows.js';
+
+/** Customers per upsert of an incremental run. */
+export const WRITE_CHUNK = 5000;
+/** Customers per statement of a full run's load into the next table (a few tens of MB of parameters). */
+export const LOAD_CHUNK = 50_000;
+
+const NEXT = 'customer_metrics_next';
+
+/** The column of customer_metrics each tracked metric lives in. */
+const metricColumn: Record<(typeof trackedMetrics)[number], string> = {
+  rfm_segment: 'rfm_segment',
+  abc_class: 'abc_class',
+  lifecycle_stage: 'lifecycle_stage',
+  tier: 'tier',
+  loyalty_class: 'loyalty_class',
+  churn_level: 'churn_level',
+};
+
+const TARGET_COLUMNS = `customer_id, run_id, as_of, first_purchase_on, last_purchase_on, recency_days, frequency, monetary, margin, average_order_value,
+  rfm_r, rfm_f, rfm_m, rfm_segment, rf_segment, abc_class, value_share, value_quadrant, p_alive, expected_purchases, expected_spend, clv, historical_value,
+  lifecycle_stage, lifecycle_since, tier, tier_score, loyalty_class, attitude_class, churn_score, churn_level, reasons, computed_at`;
+
+/**
+ * Writes one chunk into `target` (customer_metrics with an upsert, or the next table of a full run);
+ * returns the class changes per metric. A customer's first scores are not a change (no history
+ * row); `lifecycle_since` is kept while the stage stays the same.
+ */
+async function writeChunk(database: Database, o: { runId: number; asOf: string; target: 'current' | 'next' }, columns: string[]): Promise<Record<string, number>> {
+  const arrays = METRIC_INPUT.map(([, type], k) => sql`${columns[k]!}::${sql.raw(type)}[]`);
+  const changes = trackedMetrics.map((m) => sql.raw(`('${m}', o.${metricColumn[m]}, i.${metricColumn[m]})`));
+  const asOf = sql`${o.asOf}::date`;
+  const upsert = sql`on conflict (customer_id) do update set
+        run_id = excluded.run_id, as_of = excluded.as_of, first_purchase_on = excluded.first_purchase_on, last_purchase_on = excluded.last_purchase_on,
+        recency_days = excluded.recency_days, frequency = excluded.frequency, monetary = excluded.monetary, margin = excluded.margin,
+        average_order_value = excluded.average_order_value, rfm_r = excluded.rfm_r, rfm_f = excluded.rfm_f, rfm_m = excluded.rfm_m,
+        rfm_segment = excluded.rfm_segment, rf_segment = excluded.rf_segment, abc_class = excluded.abc_class, value_share = excluded.value_share,
+        value_quadrant = excluded.value_quadrant, p_alive = excluded.p_alive, expected_purchases = excluded.expected_purchases,
+        expected_spend = excluded.expected_spend, clv = excluded.clv, historical_value = excluded.historical_value,
+        lifecycle_since = excluded.lifecycle_since, lifecycle_stage = excluded.lifecycle_stage, tier = excluded.tier, tier_score = excluded.tier_score,
+        loyalty_class = excluded.loyalty_class, attitude_class = excluded.attitude_class, churn_score = excluded.churn_score, churn_level = excluded.churn_level,
+        reasons = excluded.reasons, computed_at = excluded.computed_at`;
+  const result = await database.rows<{ metric: string; n: number }>(sql`
+    with input as (
+      select * from unnest(${sql.join(arrays, sql`, `)}) as u(${sql.raw(METRIC_INPUT.map(([name]) => name).join(', '))})
+    ),
+    old as (select m.* from customer_metrics m join input i using (customer_id)),
+    history as (
+      insert into customer_metric_history (customer_id, run_id, metric, from_value, to_value)
+      select i.customer_id, ${o.runId}, v.metric, v.from_value, v.to_value
+      from input i join old o using (customer_id)
+      cross join lateral (values ${sql.join(changes, sql`, `)}) as v(metric, from_value, to_value)
+      where v.from_value is distinct from v.to_value
+      returning metric
+    ),
+    written as (
+      insert into ${sql.raw(o.target === 'next' ? NEXT : 'customer_metrics')} (${sql.raw(TARGET_COLUMNS)})
+      select i.customer_id, ${o.runId}, ${asOf}, date '1970-01-01' + i.first_day, date '1970-01-01' + i.last_day, i.recency_days, i.frequency, i.monetary, i.margin,
+        case when i.frequency > 0 then round(i.monetary / i.frequency, 2) end,
+        i.rfm_r, i.rfm_f, i.rfm_m, i.rfm_segment, i.rf_segment, i.abc_class, i.value_share, i.value_quadrant, i.p_alive, i.expected_purchases, i.expected_spend, i.clv,
+        case when i.frequency > 0 then i.monetary end,
+        i.lifecycle_stage,
+        case when o.lifecycle_stage is not distinct from i.lifecycle_stage and o.customer_id is not null then coalesce(o.lifecycle_since, ${asOf}) else ${asOf} end,
+        i.tier, i.tier_score, i.loyalty_class, i.attitude_class, i.churn_score, i.churn_level, i.reasons::jsonb, now()
+      from input i left join old o using (customer_id)
+      ${o.target === 'current' ? upsert : sql``}
+      returning 1
+    )
+    select metric, count(*)::int as n from history group by metric
+    union all select '_written', count(*)::int from written`);
+  return Object.fromEntries(result.map((r) => [r.metric, Number(r.n)]));
+}
+
+export interface WriteResult {
+  written: number;
+  changes: Record<string, number>;
+}
+
+async function writeAll(
+  database: Database,
+  o: { runId: number; asOf: string; rows: ScoredForWrite; target: 'current' | 'next'; onChunk?: (done: number) => Promise<void> },
+): Promise<WriteResult> {
+  const changes: Record<string, number> = Object.fromEntries(trackedMetrics.map((m) => [m, 0]));
+  let written = 0;
+  for (const chunk of o.rows.chunks) {
+    const got = await writeChunk(database, o, chunk.columns);
+    written += got._written ?? 0;
+    for (const m of trackedMetrics) changes[m]! += got[m] ?? 0;
+    await o.onChunk?.(chunk.to);
+  }
+  return { written, changes };
+}
+
+/** Incremental runs: upserts the scored customers (rendered in chunks of WRITE_CHUNK) into customer_metrics. */
+export async function writeMetrics(
+  database: Database,
+  o: { runId: number; asOf: string; rows: ScoredForWrite; onChunk?: (done: number) => Promise<void> },
+): Promise<WriteResult> {
+  return writeAll(database, { ...o, target: 'current' });
+}
+
+/**
+ * Full runs: every live customer's scores replace the table as a whole. Customers deleted or merged
+ * since the last run simply are not in the new table. The key, indexes and foreign key are the live
+ * table's own definitions (read from the catalogue), renamed to its names at the swap, so the
+ * schema stays what the Drizzle snapshot says.
+ */
+export async function replaceMetrics(
+  database: Database,
+  o: { runId: number; asOf: string; rows: ScoredForWrite; onChunk?: (done: number) => Promise<void> },
+): Promise<WriteResult> {
+  const run = (q: string) => database.db.execute(sql.raw(q));
+  await run(`drop table if exists ${NEXT}`);
+  await run(`create table ${NEXT} (like customer_metrics including defaults)`);
+  const result = await writeAll(database, { ...o, target: 'next' });
+  const indexes = await database.rows<{ name: string; def: string }>(sql`
+    select c.relname as name, pg_get_indexdef(i.indexrelid) as def
+    from pg_index i join pg_class c on c.oid = i.indexrelid
+    where i.indrelid = 'customer_metrics'::regclass and not i.indisprimary`);
+  const fks = await database.rows<{ name: string; def: string }>(sql`
+    select conname as name, pg_get_constraintdef(oid) as def from pg_constraint where conrelid = 'customer_metrics'::regclass and contype = 'f'`);
+  const tmp = (name: string) => `${name.slice(0, 55)}_next`;
+  await run(`alter table ${NEXT} add constraint ${NEXT}_pkey primary key (customer_id)`);
+  for (const ix of indexes) {
+    // pg_get_indexdef names the live table and index: point the same definition at the next table
+    await run(ix.def.replace(/^CREATE (UNIQUE )?INDEX \S+ ON (\S+\.)?customer_metrics /, (_m, u: string | undefined) => `CREATE ${u ?? ''}INDEX ${tmp(ix.name)} ON ${NEXT} `));
+  }
+  // not valid first: from here on a deleted customer cascades into the next table too, so the
+  // orphans removed below cannot come back before the validation
+  for (const fk of fks) await run(`alter table ${NEXT} add constraint ${tmp(fk.name)} ${fk.def} not valid`);
+  await run(`delete from ${NEXT} n where not exists (select 1 from customers c where c.id = n.customer_id)`);
+  for (const fk of fks) await run(`alter table ${NEXT} validate constraint ${tmp(fk.name)}`);
+  await run(`analyze ${NEXT}`);
+  await database.db.transaction(async (tx) => {
+    const t = (q: string) => tx.execute(sql.raw(q));
+    await t('lock table customer_metrics in access exclusive mode');
+    await t('drop table customer_metrics');
+    await t(`alter table ${NEXT} rename to customer_metrics`);
+    await t(`alter table customer_metrics rename constraint ${NEXT}_pkey to customer_metrics_pkey`);
+    for (const ix of indexes) await t(`alter index ${tmp(ix.name)} rename to ${ix.name}`);
+    for (const fk of fks) await t(`alter table customer_metrics rename constraint ${tmp(fk.name)} to ${fk.name}`);
+  });
+  return result;
+}
+
+/**
+ * Computed tier → customers.importance where the importance was not set by hand, only rows whose
+ * value changes, in chunks of ids so no statement holds many customer rows at once.
+ */
+export async function feedImportance(database: Database, runId: number, ids: number[]): Promise<number> {
+  let changed = 0;
+  for (let k = 0; k < ids.length; k += WRITE_CHUNK) {
+    // the chunk's own ids, not their range: an incremental run's few customers are spread over all ids
+    const chunk = sql`${`{${ids.slice(k, k + WRITE_CHUNK).join(',')}}`}::bigint[]`;
+    const [r] = await database.rows<{ n: number }>(sql`
+      with done as (
+        update customers c set importance = m.tier, importance_source = 'computed'
+        from customer_metrics m
+        where m.customer_id = any(${chunk}) and c.id = m.customer_id and m.run_id = ${runId} and m.tier is not null
+          and c.deleted_at is null and c.importance_source is distinct from 'manual'
+          and (c.importance is distinct from m.tier or c.importance_source is distinct from 'computed')
+        returning 1)
+      select count(*)::int as n from done`);
+    changed += Number(r?.n ?? 0);
+  }
+  return changed;
+}
