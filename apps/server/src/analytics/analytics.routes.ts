@@ -86,7 +86,7 @@ function cursorId(cursor: string | undefined): number | null {
 export const analyticsRoutes: FastifyPluginAsyncZod<{ database: Database; config: Config }> = async (app, { database, config }) => {
   app.post(
     '/refresh',
-    { config: manage, schema: { tags, summary: 'Refresh the scores now (in the background)', body: z.preprocess((v) => v ?? {}, refreshRequest.strict()), response: { 202: analyticsRun, ...errors } } },
+    { config: manage, schema: { tags, summary: 'Refresh the scores now (in the background)', body: z.preprocess((v) => (v === undefined ? {} : v), refreshRequest.strict()), response: { 202: analyticsRun, ...errors } } },
     async (req, reply) => {
       const ctx = ctxOf(req);
       let started!: (id: number) => void;
