@@ -122,7 +122,8 @@ describe('customer 360', () => {
 
     await page.goto('/');
     // Due today, or overdue when the browser's and the company's time zones straddle midnight.
-    await page.getByTestId('reminders').getByTestId('reminder-customer').filter({ hasText: teaName }).first().click();
+    // the home page loads its widgets in parallel; on a busy CI machine the reminders can take longer than a click's default 10 s
+    await page.getByTestId('reminders').getByTestId('reminder-customer').filter({ hasText: teaName }).first().click({ timeout: 30_000 });
     await page.waitForURL(`**/customers/${teaId}`);
 
     await page.getByTestId('edit-customer').click();
