@@ -19,12 +19,12 @@ import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { sql } from 'drizzle-orm';
 import { openDatabase, type Database } from '../../apps/server/src/db/client.js';
 import { migrateDatabase } from '../../apps/server/src/db/migrate.js';
 import { seedBuiltInRoles } from '../../apps/server/src/roles/roles.service.js';
 import { mulberry32 } from '../../apps/server/src/demo/random.js';
 import { get, post, runLoad, type LoadResult } from '../shared/load.js';
+import { readGenerated, saveGenerated, withPgDatabase } from '../shared/pg-database.js';
 import { generate, type Generated, type SalesScale } from './generate.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -142,13 +142,9 @@ function scenariosFor(scale: SalesScale, g: Generated): Scenario[] {
   ];
 }
 
-/** Where a kept database's generation facts (tokens, team, products) are saved for a later run on it. */
-const generatedFile = (name: string) => join(tmpdir(), `guanxi-bench-${name}.json`);
-
 async function bench(engine: string, scale: SalesScale, open: () => Promise<Database>, serverEnv: Record<string, string>, kept?: string): Promise<EngineResult | null> {
-  let generated: Generated;
-  if (kept && existsSync(generatedFile(kept))) {
-    generated = JSON.parse(readFileSync(generatedFile(kept), 'utf8')) as Generated;
+  let generated = readGenerated<Generated>(kept);
+  if (generated) {
     log(`\n== ${engine}: reusing database ${kept} (${JSON.stringify(generated.counts)})`);
     // migrations added since the generation (new indexes) apply before measuring
     const database = await open();
@@ -160,7 +156,7 @@ async function bench(engine: string, scale: SalesScale, open: () => Promise<Data
     generated = await prepare(database, scale);
     await database.close();
     log(`generated in ${JSON.stringify(generated.seconds)} s: ${JSON.stringify(generated.counts)}`);
-    if (kept) writeFileSync(generatedFile(kept), JSON.stringify(generated));
+    saveGenerated(kept, generated);
   }
   // Generate now, measure later (on a quiet machine): BENCH_GENERATE_ONLY=1 with BENCH_PG_KEEP=1.
   if (env.BENCH_GENERATE_ONLY) return null;
@@ -295,23 +291,9 @@ if (env.BENCH_RENDER_ONLY) {
 const engines: EngineResult[] = [];
 const wanted = (env.BENCH_ENGINES ?? 'postgres,pglite').split(',');
 if (wanted.includes('postgres')) {
-  const serverUrl = env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const reuse = env.BENCH_PG_DATABASE;
-  const name = reuse ?? `guanxi_bench_sales_${Date.now().toString(36)}`;
-  const keep = Boolean(reuse || env.BENCH_PG_KEEP);
-  const admin = await openDatabase({ url: serverUrl, poolSize: 1 });
-  if (!reuse) await admin.db.execute(sql.raw(`create database ${name}`));
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  try {
-    const result = await bench('postgres', scaleOf('BENCH_PG', ISSUE_SCALE), () => openDatabase({ url: url.toString(), poolSize: 2 }), { BENCH_DATABASE_URL: url.toString() }, keep ? name : undefined);
-    if (result) engines.push(result);
-  } finally {
-    // A kept database serves a later run (BENCH_PG_DATABASE here) and the analytics-refresh benchmark (BENCH_PG_DATABASE there).
-    if (keep) log(`kept database ${name}`);
-    else await admin.db.execute(sql.raw(`drop database if exists ${name} with (force)`));
-    await admin.close();
-  }
+  // a kept database serves a later run (BENCH_PG_DATABASE here) and the analytics-refresh benchmark
+  const result = await withPgDatabase('guanxi_bench_sales', (db) => bench('postgres', scaleOf('BENCH_PG', ISSUE_SCALE), () => openDatabase({ url: db.url, poolSize: 2 }), { BENCH_DATABASE_URL: db.url }, db.kept), log);
+  if (result) engines.push(result);
 }
 if (wanted.includes('pglite')) {
   const dir = mkdtempSync(join(tmpdir(), 'guanxi-bench-sales-'));

@@ -30,6 +30,7 @@ import { migrateDatabase } from '../../apps/server/src/db/migrate.js';
 import { seedBuiltInRoles } from '../../apps/server/src/roles/roles.service.js';
 import { testConfig } from '../../apps/server/src/config.js';
 import { get, runLoad, type LoadResult } from '../shared/load.js';
+import { readGenerated, saveGenerated, withPgDatabase } from '../shared/pg-database.js';
 import { generate, type Generated, type ServiceScale } from './generate.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -192,23 +193,19 @@ function periods(now: Date): { month: [string, string]; quarter: [string, string
   return { month: [day(y, m - 1, 1), day(y, m, 0)], quarter: [day(y, (q - 1) * 3, 1), day(y, q * 3, 0)] };
 }
 
-/** Where a kept database's generation facts are saved for a later run on it. */
-const generatedFile = (name: string) => join(tmpdir(), `guanxi-bench-${name}.json`);
-
 async function bench(engine: string, scale: ServiceScale, open: () => Promise<Database>, serverEnv: Record<string, string>, kept?: string): Promise<EngineResult | null> {
   const fmtScale = `${fmt(scale.customers)} customers, ${fmt(scale.tickets)} tickets (${fmt(scale.open)} open)`;
   const now = new Date();
   const database = await open();
-  let generated: Generated;
-  if (kept && existsSync(generatedFile(kept))) {
+  let generated = readGenerated<Generated>(kept);
+  if (generated) {
     log(`\n== ${engine}: reusing database ${kept}`);
-    generated = JSON.parse(readFileSync(generatedFile(kept), 'utf8')) as Generated;
     // migrations added since the generation (new indexes) apply before measuring
     await migrateDatabase(database);
   } else {
     log(`\n== ${engine}: generating ${fmtScale}`);
     generated = await prepare(database, scale, now);
-    if (kept) writeFileSync(generatedFile(kept), JSON.stringify(generated));
+    saveGenerated(kept, generated);
   }
   // Generate now, measure later (on a quiet machine): BENCH_GENERATE_ONLY=1 with BENCH_PG_KEEP=1.
   if (env.BENCH_GENERATE_ONLY) {
@@ -501,22 +498,9 @@ const engines: EngineResult[] = [];
 const recorded = env.BENCH_MERGE && existsSync(join(resultsDir, 'service.json')) ? (JSON.parse(readFileSync(join(resultsDir, 'service.json'), 'utf8')) as Run) : null;
 const wanted = (env.BENCH_ENGINES ?? 'postgres,pglite').split(',');
 if (wanted.includes('postgres')) {
-  const serverUrl = env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const reuse = env.BENCH_PG_DATABASE;
-  const name = reuse ?? `guanxi_bench_service_${Date.now().toString(36)}`;
-  const keep = Boolean(reuse || env.BENCH_PG_KEEP);
-  const admin = await openDatabase({ url: serverUrl, poolSize: 1 });
-  if (!reuse) await admin.db.execute(sql.raw(`create database ${name}`));
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  try {
-    const result = await bench('postgres', scaleOf('BENCH_PG', ISSUE_SCALE), () => openDatabase({ url: url.toString(), poolSize: 2 }), { BENCH_DATABASE_URL: url.toString() }, keep ? name : undefined);
-    if (result) engines.push(result);
-  } finally {
-    if (keep) log(`kept database ${name}`);
-    else await admin.db.execute(sql.raw(`drop database if exists ${name} with (force)`));
-    await admin.close();
-  }
+  // a kept database serves a later run (BENCH_PG_DATABASE here) and the analytics-refresh benchmark
+  const result = await withPgDatabase('guanxi_bench_service', (db) => bench('postgres', scaleOf('BENCH_PG', ISSUE_SCALE), () => openDatabase({ url: db.url, poolSize: 2 }), { BENCH_DATABASE_URL: db.url }, db.kept), log);
+  if (result) engines.push(result);
 }
 if (wanted.includes('pglite')) {
   const dir = mkdtempSync(join(tmpdir(), 'guanxi-bench-service-'));
