@@ -32,7 +32,7 @@ const schema = z.object({
   GUANXI_TIME_ZONE: z.string().refine((tz) => Intl.supportedValuesOf('timeZone').includes(tz) || tz === 'UTC', 'unknown time zone').default('Asia/Shanghai'),
   /** Run the scheduled jobs (jobs/run-job.ts: pool returns, SLA check, mail outbox, …) in this process. */
   GUANXI_JOBS: z.enum(['on', 'off']).default('on'),
-  /** Local time (HH:MM, in GUANXI_TIME_ZONE) at which the daily jobs run (pool-return, lead-pool-return, return-visit-schedule, duplicates-scan, warnings-sync). */
+  /** Local time (HH:MM, in GUANXI_TIME_ZONE) at which the daily jobs run (pool-return, lead-pool-return, return-visit-schedule, duplicates-scan, warnings-sync, db-statistics). */
   GUANXI_POOL_RETURN_AT: z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'HH:MM').default('02:00'),
   /** Largest file an import upload accepts, in MiB (the command line importing in its own process reads the file in place, unlimited). */
   GUANXI_IMPORT_MAX_MB: z.coerce.number().int().min(1).max(4096).default(200),

@@ -7,6 +7,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { cursorRows } from '../db/cursor.js';
+import { refreshStatistics } from '../db/statistics.js';
 
 export interface SummaryQuery {
   /** Exclusive end of the observation (yyyy-mm-dd). */
@@ -263,9 +264,7 @@ export async function readCustomerSummaries(database: Database, q: SummaryQuery)
   // PGlite has no autovacuum, so its tables never get statistics and the planner takes them for
   // empty: it then re-ran the per-customer side aggregates once per customer (127 s for the 3,000
   // demo customers). Statistics of the tables read here, taken before a full read, cost a moment.
-  if (database.driver === 'pglite' && !q.customerIds) {
-    await database.rows(sql`analyze customers, orders, order_returns, payment_instalments, return_visits, tickets`);
-  }
+  if (!q.customerIds) await refreshStatistics(database, ['customers', 'orders', 'order_returns', 'payment_instalments', 'return_visits', 'tickets']);
   for await (const batch of cursorRows<Row>(database, summarySql(q), 10_000, settings)) {
     cols.ensure(batch.length);
     const f = cols.f;

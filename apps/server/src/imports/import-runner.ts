@@ -5,6 +5,7 @@
 import { sql } from 'drizzle-orm';
 import { loadActor } from '../auth/actor.js';
 import type { Database } from '../db/client.js';
+import { refreshStatistics } from '../db/statistics.js';
 import { fieldDefinitions } from '../custom-fields/custom-fields.service.js';
 import { recordAudit } from '../platform/audit.js';
 import { visibleOwners } from '../platform/data-scope.js';
@@ -186,6 +187,8 @@ export class ImportRunner {
         const [done] = await this.database.rows<{ rows_read: number; imported: number; updated: number; skipped: number; failed: number }>(
           sql`select rows_read, imported, updated, skipped, failed from imports where id = ${id}`,
         );
+        // the embedded database has no autovacuum: without fresh statistics the lists would be planned for empty tables
+        if ((done?.imported ?? 0) + (done?.updated ?? 0) > 0) await refreshStatistics(this.database, ['customers', 'contacts', 'follow_ups']);
         // one audit entry per import, not one per row: who, when, which file, what came of it
         await recordAudit(db, { actor, requestId: `import-${id}`, ip: '' }, {
           entity: 'import',

@@ -52,4 +52,16 @@ describe('jobs', () => {
     const list = (await t.request(admin, { method: 'GET', url: '/api/v1/jobs' })).json();
     expect(list.data.find((j: { name: string }) => j.name === 'pool-return').runs).toHaveLength(10);
   });
+
+  it('db-statistics gives the embedded database planner statistics (PostgreSQL keeps its own by autovacuum)', async () => {
+    const run = (await t.request(admin, { method: 'POST', url: '/api/v1/jobs/db-statistics/run', payload: {} })).json();
+    expect(run.status).toBe('succeeded');
+    if (t.database.driver === 'pglite') {
+      expect(run.result).toMatchObject({ analyzed: true });
+      const [c] = await t.database.rows<{ analyzed: number }>(sql`select count(*)::int as analyzed from pg_stat_user_tables where relname = 'customers' and last_analyze is not null`);
+      expect(c!.analyzed).toBe(1);
+    } else {
+      expect(run.result).toEqual({ analyzed: false, reason: 'autovacuum' });
+    }
+  });
 });

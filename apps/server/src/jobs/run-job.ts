@@ -13,6 +13,7 @@ import { pruneImportFiles } from '../imports/prune-import-files.js';
 import { syncOverdueWarnings } from '../analytics/warnings.service.js';
 import { readAnalyticsSettings } from '../analytics/analytics-settings.js';
 import { refreshAnalytics } from '../analytics/refresh-analytics.js';
+import { refreshStatistics } from '../db/statistics.js';
 
 export interface JobDefinition {
   name: string;
@@ -65,6 +66,8 @@ export const jobs: Record<string, JobDefinition> = {
       return { runId: out.runId, customers: Number(out.counts.customers), written: Number(out.counts.written), importanceChanged: Number(out.counts.importanceChanged), durationMs: out.durationMs };
     },
   },
+  // the embedded database has no autovacuum: its planner statistics are taken once a day (nothing on PostgreSQL)
+  'db-statistics': { name: 'db-statistics', lockKey: 7_361_381, dailyAt: (c) => c.poolReturnAt, run: (db) => refreshStatistics(db) },
   // replies' emails that are due (new, or waiting to be retried); the request that queued one also kicks a drain
   'mail-outbox': { name: 'mail-outbox', lockKey: MAIL_OUTBOX_LOCK, dailyAt: () => '00:00', everyMinutes: 1, run: async (db, o) => ({ ...(await drainOutbox(db, loadConfig(), o.asOf ? { now: o.asOf } : {})) }) },
 };
