@@ -12,6 +12,8 @@ interface PagerState {
   page: number;
 }
 
+export type CursorList<T> = ReturnType<typeof useCursorList<T>>;
+
 export function useCursorList<T>(resource: string, params: Params, pageSize: number) {
   const key = JSON.stringify([params, pageSize]);
   const [state, setState] = useState<PagerState>({ key, cursors: [undefined], page: 0 });

@@ -107,16 +107,7 @@ export default function AuditLog() {
           options={auditEntityKeys.map((k) => ({ value: k, label: t(`auditEntity.${k}`) }))}
         />
         <Table<AuditEntry> rowKey="id" columns={columns} dataSource={list.rows} loading={list.query.isFetching} pagination={false} scroll={{ x: 900 }} size="middle" />
-        <CursorPager
-          total={list.total}
-          page={list.page}
-          pageSize={list.pageSize}
-          hasPrevious={list.hasPrevious}
-          hasNext={list.hasNext}
-          onPrevious={list.previous}
-          onNext={list.next}
-          onPageSizeChange={setPageSize}
-        />
+        <CursorPager list={list} onPageSizeChange={setPageSize} />
       </div>
     </>
   );

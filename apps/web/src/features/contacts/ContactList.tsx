@@ -8,6 +8,7 @@ import type { Contact } from '@guanxi/contracts';
 import { PageHeader } from '../../shared/PageHeader';
 import { CursorPager } from '../../shared/CursorPager';
 import { useCursorList } from '../../shared/useCursorList';
+import { useTableSort } from '../../shared/useTableSort';
 import { formatDateTime } from '../../shared/format';
 import { useCan } from '../auth/session';
 import { ContactForm } from './ContactForm';
@@ -20,11 +21,10 @@ export default function ContactList() {
   const can = useCan();
   const [name, setName] = useState('');
   const [mobile, setMobile] = useState('');
-  const [sort, setSort] = useState<string>();
+  const { sort, setSort, sortOrder, onChange: onTableChange } = useTableSort<Contact>(sortable);
   const [pageSize, setPageSize] = useState(20);
   const [creating, setCreating] = useState(false);
   const list = useCursorList<Contact>('contacts', { sort, 'filter[name]': name || undefined, 'filter[mobile]': mobile || undefined }, pageSize);
-  const sortOrder = (f: string) => (sort === f ? 'ascend' : sort === `-${f}` ? 'descend' : null);
 
   const columns: TableProps<Contact>['columns'] = [
     {
@@ -59,12 +59,6 @@ export default function ContactList() {
     { key: 'updatedAt', title: t('customerField.updatedAt'), sorter: true, sortOrder: sortOrder('updatedAt'), render: (_, c) => formatDateTime(c.updatedAt) },
   ];
 
-  const onTableChange: TableProps<Contact>['onChange'] = (_p, _f, sorter) => {
-    const s = Array.isArray(sorter) ? sorter[0] : sorter;
-    const field = sortable.find((f) => f === s?.columnKey);
-    setSort(field && s?.order ? (s.order === 'descend' ? `-${field}` : field) : undefined);
-  };
-
   return (
     <>
       <PageHeader
@@ -93,7 +87,7 @@ export default function ContactList() {
           scroll={{ x: 'max-content' }}
           data-testid="contacts-table"
         />
-        <CursorPager total={list.total} totalApproximate={list.totalApproximate} page={list.page} pageSize={list.pageSize} hasPrevious={list.hasPrevious} hasNext={list.hasNext} onPrevious={list.previous} onNext={list.next} onPageSizeChange={setPageSize} />
+        <CursorPager list={list} onPageSizeChange={setPageSize} />
       </div>
       <ContactForm open={creating} contact={null} onClose={() => setCreating(false)} />
     </>

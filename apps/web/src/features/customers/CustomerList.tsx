@@ -12,6 +12,7 @@ import { api } from '../../api/client';
 import { PageHeader } from '../../shared/PageHeader';
 import { CursorPager } from '../../shared/CursorPager';
 import { useCursorList } from '../../shared/useCursorList';
+import { useTableSort } from '../../shared/useTableSort';
 import { useMutationErrors } from '../../shared/useMutationErrors';
 import { formatDate, formatDateTime } from '../../shared/format';
 import { useCan, useCurrentUser } from '../auth/session';
@@ -66,7 +67,7 @@ export default function CustomerList() {
   const screens = Grid.useBreakpoint();
   const phone = !(screens.md ?? true);
   const [filters, setFilters] = useState<Filters>({});
-  const [sort, setSort] = useState<string>();
+  const { sort, setSort, sortOrder: fieldOrder, onChange: onTableChange } = useTableSort<CustomerListItem>(sortFieldOf);
   const [columns, setColumns] = useState<string[]>(savedColumns);
   const [pageSize, setPageSize] = useState(20);
   const [viewId, setViewId] = useState<number>();
@@ -148,7 +149,7 @@ export default function CustomerList() {
 
   const sortOrder = (column: string): SortOrder => {
     const f = sortFieldOf(column);
-    return f && sort === f ? 'ascend' : f && sort === `-${f}` ? 'descend' : null;
+    return f ? fieldOrder(f) : null;
   };
 
   const columnTitle = (key: string): string => {
@@ -239,12 +240,6 @@ export default function CustomerList() {
         render: (_: unknown, c: CustomerListItem) => render(key, c),
       })),
   ];
-
-  const onTableChange: TableProps<CustomerListItem>['onChange'] = (_p, _f, sorter) => {
-    const s = Array.isArray(sorter) ? sorter[0] : sorter;
-    const field = typeof s?.columnKey === 'string' ? sortFieldOf(s.columnKey) : undefined;
-    setSort(field && s?.order ? (s.order === 'descend' ? `-${field}` : field) : undefined);
-  };
 
   const ownerValue = filters[fkey('ownerId')];
   const hasFilters = Object.keys(filters).length > 0;
@@ -488,7 +483,7 @@ export default function CustomerList() {
             data-testid="customers-table"
           />
         )}
-        <CursorPager total={list.total} totalApproximate={list.totalApproximate} page={list.page} pageSize={list.pageSize} hasPrevious={list.hasPrevious} hasNext={list.hasNext} onPrevious={list.previous} onNext={list.next} onPageSizeChange={setPageSize} />
+        <CursorPager list={list} onPageSizeChange={setPageSize} />
       </div>
 
       <FilterDrawer

@@ -35,7 +35,7 @@ function QualityList({ resource, mine }: { resource: 'data-quality/incomplete' |
         ]}
       />
       {/* list totals are not counted (a million rows); the pager pages by cursor */}
-      <CursorPager total={list.rows.length} page={list.page} pageSize={list.pageSize} hasPrevious={list.hasPrevious} hasNext={list.hasNext} onPrevious={list.previous} onNext={list.next} />
+      <CursorPager list={list} total={list.rows.length} />
     </>
   );
 }

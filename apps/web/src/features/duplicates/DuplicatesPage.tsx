@@ -89,7 +89,7 @@ function Pairs() {
           },
         ]}
       />
-      <CursorPager total={list.total} page={list.page} pageSize={list.pageSize} hasPrevious={list.hasPrevious} hasNext={list.hasNext} onPrevious={list.previous} onNext={list.next} />
+      <CursorPager list={list} />
       <MergeModal ids={merging ?? []} open={merging !== null} onClose={() => setMerging(null)} />
     </>
   );

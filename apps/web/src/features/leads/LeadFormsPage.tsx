@@ -233,7 +233,7 @@ export default function LeadFormsPage() {
             },
           }}
         />
-        <CursorPager total={list.total} totalApproximate={list.totalApproximate} page={list.page} pageSize={list.pageSize} hasPrevious={list.hasPrevious} hasNext={list.hasNext} onPrevious={list.previous} onNext={list.next} onPageSizeChange={setPageSize} />
+        <CursorPager list={list} onPageSizeChange={setPageSize} />
       </div>
       <FormEditor open={creating || editing !== null} form={editing} onClose={() => (setCreating(false), setEditing(null))} />
       <Modal open={previewing !== null} title={t('leadForms.previewTitle', { name: previewing?.name ?? '' })} onCancel={() => setPreviewing(null)} footer={null} width={560} destroyOnHidden>

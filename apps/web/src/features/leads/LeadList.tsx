@@ -3,7 +3,6 @@
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { App, Button, Flex, Input, Modal, Select, Table, Tabs, Tag, Typography, type TableProps } from 'antd';
-import type { SortOrder } from 'antd/es/table/interface';
 import { PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -12,6 +11,7 @@ import { api } from '../../api/client';
 import { PageHeader } from '../../shared/PageHeader';
 import { CursorPager } from '../../shared/CursorPager';
 import { useCursorList } from '../../shared/useCursorList';
+import { useTableSort } from '../../shared/useTableSort';
 import { useMutationErrors } from '../../shared/useMutationErrors';
 import { formatDate, formatDateTime } from '../../shared/format';
 import { useCan } from '../auth/session';
@@ -33,7 +33,7 @@ export default function LeadList() {
   const [q, setQ] = useState('');
   const [status, setStatus] = useState<string[]>([]);
   const [source, setSource] = useState<string[]>([]);
-  const [sort, setSort] = useState<string>();
+  const { sort, setSort, sortOrder, onChange: onTableChange } = useTableSort<Lead>(sortable);
   const [pageSize, setPageSize] = useState(20);
   const [creating, setCreating] = useState(false);
   const [assigning, setAssigning] = useState<Lead | null>(null);
@@ -64,7 +64,6 @@ export default function LeadList() {
     onError: (e) => onError(e),
   });
 
-  const sortOrder = (f: string): SortOrder => (sort === f ? 'ascend' : sort === `-${f}` ? 'descend' : null);
   const columns: TableProps<Lead>['columns'] = [
     {
       key: 'name',
@@ -138,12 +137,6 @@ export default function LeadList() {
       : []),
   ];
 
-  const onTableChange: TableProps<Lead>['onChange'] = (_p, _f, sorter) => {
-    const s = Array.isArray(sorter) ? sorter[0] : sorter;
-    const field = sortable.find((f) => f === s?.columnKey);
-    setSort(field && s?.order ? (s.order === 'descend' ? `-${field}` : field) : undefined);
-  };
-
   return (
     <>
       <PageHeader
@@ -209,7 +202,7 @@ export default function LeadList() {
           locale={{ emptyText: pool ? t('leads.poolEmpty') : t('leads.empty') }}
           data-testid="lead-table"
         />
-        <CursorPager total={list.total} totalApproximate={list.totalApproximate} page={list.page} pageSize={list.pageSize} hasPrevious={list.hasPrevious} hasNext={list.hasNext} onPrevious={list.previous} onNext={list.next} onPageSizeChange={setPageSize} />
+        <CursorPager list={list} onPageSizeChange={setPageSize} />
       </div>
       <LeadFormModal open={creating} lead={null} onClose={() => setCreating(false)} onSaved={(l) => void navigate(`/leads/${l.id}`)} />
       <Modal

@@ -8,6 +8,7 @@ import type { OpportunitySummary } from '@guanxi/contracts';
 import { PageHeader } from '../../shared/PageHeader';
 import { CursorPager } from '../../shared/CursorPager';
 import { useCursorList } from '../../shared/useCursorList';
+import { useTableSort } from '../../shared/useTableSort';
 import { formatDate, formatMoney } from '../../shared/format';
 import { useCan } from '../auth/session';
 import { stageColor, stageLabel, stageLabelOf, usePipelines } from '../pipelines/pipelines.api';
@@ -29,7 +30,7 @@ export default function OpportunityList() {
   const [status, setStatus] = useState<(typeof statuses)[number] | undefined>();
   const [stale, setStale] = useState(params.get('stale') === 'true');
   const [q, setQ] = useState('');
-  const [sort, setSort] = useState<string>();
+  const { sort, setSort, sortOrder, onChange: onTableChange } = useTableSort<OpportunitySummary>(sortable);
   const [pageSize, setPageSize] = useState(20);
   const opened = Number(params.get('open'));
   const [drawer, setDrawer] = useState<DrawerTarget | null>(opened > 0 ? { mode: 'edit', id: opened } : null);
@@ -38,7 +39,6 @@ export default function OpportunityList() {
     { sort, q: q || undefined, ...filterQuery(filters), 'filter[stageId]': stageId, 'filter[status]': status, 'filter[stale]': stale ? 'true' : undefined },
     pageSize,
   );
-  const sortOrder = (f: string) => (sort === f ? 'ascend' : sort === `-${f}` ? 'descend' : null);
   const stageOptions = (pipelines.data ?? []).flatMap((p) => p.stages.map((s) => ({ value: s.id, label: pipelines.data!.length > 1 ? `${p.name} · ${stageLabel(t, s)}` : stageLabel(t, s) })));
 
   const columns: TableProps<OpportunitySummary>['columns'] = [
@@ -65,12 +65,6 @@ export default function OpportunityList() {
     { key: 'owner', title: t('opportunities.owner'), render: (_, o) => o.ownerName ?? '' },
     { key: 'stageEnteredAt', title: t('opportunities.timeInStage'), sorter: true, sortOrder: sortOrder('stageEnteredAt'), render: (_, o) => t('opportunities.daysInStage', { count: o.daysInStage }) },
   ];
-
-  const onTableChange: TableProps<OpportunitySummary>['onChange'] = (_p, _f, sorter) => {
-    const s = Array.isArray(sorter) ? sorter[0] : sorter;
-    const field = sortable.find((f) => f === s?.columnKey);
-    setSort(field && s?.order ? (s.order === 'descend' ? `-${field}` : field) : undefined);
-  };
 
   return (
     <>
@@ -115,7 +109,7 @@ export default function OpportunityList() {
           scroll={{ x: 'max-content' }}
           data-testid="opportunities-table"
         />
-        <CursorPager total={list.total} totalApproximate={list.totalApproximate} page={list.page} pageSize={list.pageSize} hasPrevious={list.hasPrevious} hasNext={list.hasNext} onPrevious={list.previous} onNext={list.next} onPageSizeChange={setPageSize} />
+        <CursorPager list={list} onPageSizeChange={setPageSize} />
       </div>
       <OpportunityDrawer target={drawer} onClose={() => setDrawer(null)} />
     </>

@@ -62,7 +62,7 @@ export function CustomerOrders({ customerId }: { customerId: number }) {
       {list.rows.length || list.query.isFetching ? (
         <>
           <Table<OrderSummary> rowKey="id" size="small" columns={columns} dataSource={list.rows} loading={list.query.isFetching} pagination={false} scroll={{ x: 'max-content' }} />
-          {list.total > pageSize ? <CursorPager total={list.total} page={list.page} pageSize={list.pageSize} hasPrevious={list.hasPrevious} hasNext={list.hasNext} onPrevious={list.previous} onNext={list.next} onPageSizeChange={setPageSize} /> : null}
+          {list.total > pageSize ? <CursorPager list={list} onPageSizeChange={setPageSize} /> : null}
         </>
       ) : (
         <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('orders.noOrders')} />

@@ -11,6 +11,7 @@ import { api, type Page } from '../../api/client';
 import { PageHeader } from '../../shared/PageHeader';
 import { CursorPager } from '../../shared/CursorPager';
 import { useCursorList } from '../../shared/useCursorList';
+import { useTableSort } from '../../shared/useTableSort';
 import { formatDate } from '../../shared/format';
 import { useCan } from '../auth/session';
 import { UserRefPicker } from '../users/UserRefPicker';
@@ -32,7 +33,7 @@ export default function OrderList() {
   const [approval, setApproval] = useState<ApprovalStatus>();
   const [ownerId, setOwnerId] = useState<number | null>(null);
   const [customerId, setCustomerId] = useState<number | null>(null);
-  const [sort, setSort] = useState<string>();
+  const { sort, setSort, sortOrder, onChange: onTableChange } = useTableSort<OrderSummary>(sortable);
   const [pageSize, setPageSize] = useState(20);
   const params =
     tab === 'approvals'
@@ -44,7 +45,6 @@ export default function OrderList() {
     queryFn: () => api<Page<OrderSummary>>('/orders', { query: { 'filter[approval]': 'pending', 'filter[approverId]': 'me', limit: 1 } }),
     select: (p) => p.total,
   });
-  const sortOrder = (f: string) => (sort === f ? 'ascend' : sort === `-${f}` ? 'descend' : null);
 
   const columns: TableProps<OrderSummary>['columns'] = [
     {
@@ -87,12 +87,6 @@ export default function OrderList() {
     },
     { key: 'margin', title: t('orders.grossMargin'), align: 'right', render: (_, o) => <Money value={o.grossMargin} /> },
   ];
-
-  const onTableChange: TableProps<OrderSummary>['onChange'] = (_p, _f, sorter) => {
-    const s = Array.isArray(sorter) ? sorter[0] : sorter;
-    const field = sortable.find((f) => f === s?.columnKey);
-    setSort(field && s?.order ? (s.order === 'descend' ? `-${field}` : field) : undefined);
-  };
 
   return (
     <>
@@ -161,7 +155,7 @@ export default function OrderList() {
           scroll={{ x: 'max-content' }}
           data-testid="orders-table"
         />
-        <CursorPager total={list.total} totalApproximate={list.totalApproximate} page={list.page} pageSize={list.pageSize} hasPrevious={list.hasPrevious} hasNext={list.hasNext} onPrevious={list.previous} onNext={list.next} onPageSizeChange={setPageSize} />
+        <CursorPager list={list} onPageSizeChange={setPageSize} />
       </div>
     </>
   );

@@ -10,6 +10,7 @@ import { api } from '../../api/client';
 import { PageHeader } from '../../shared/PageHeader';
 import { CursorPager } from '../../shared/CursorPager';
 import { useCursorList } from '../../shared/useCursorList';
+import { useTableSort } from '../../shared/useTableSort';
 import { useMutationErrors } from '../../shared/useMutationErrors';
 import { formatDate, formatDateTime } from '../../shared/format';
 import { useCan } from '../auth/session';
@@ -28,7 +29,7 @@ export default function PoolList() {
   const [q, setQ] = useState('');
   const [importance, setImportance] = useState<string>();
   const [kind, setKind] = useState<string>();
-  const [sort, setSort] = useState<string>('-poolSince');
+  const { sort, setSort, sortOrder, onChange: onTableChange } = useTableSort<PoolCustomer>(sortable, '-poolSince');
   const [pageSize, setPageSize] = useState(20);
   const [assigning, setAssigning] = useState<PoolCustomer | null>(null);
   const [assignTo, setAssignTo] = useState<number | null>(null);
@@ -50,7 +51,6 @@ export default function PoolList() {
     onError: (e) => onError(e),
   });
 
-  const sortOrder = (f: string) => (sort === f ? 'ascend' : sort === `-${f}` ? 'descend' : null);
   const columns: TableProps<PoolCustomer>['columns'] = [
     {
       key: 'name',
@@ -108,12 +108,6 @@ export default function PoolList() {
     },
   ];
 
-  const onTableChange: TableProps<PoolCustomer>['onChange'] = (_p, _f, sorter) => {
-    const s = Array.isArray(sorter) ? sorter[0] : sorter;
-    const field = sortable.find((f) => f === s?.columnKey);
-    setSort(field && s?.order ? (s.order === 'descend' ? `-${field}` : field) : '-poolSince');
-  };
-
   return (
     <>
       <PageHeader
@@ -153,7 +147,7 @@ export default function PoolList() {
           locale={{ emptyText: t('pool.empty') }}
           data-testid="pool-table"
         />
-        <CursorPager total={list.total} totalApproximate={list.totalApproximate} page={list.page} pageSize={list.pageSize} hasPrevious={list.hasPrevious} hasNext={list.hasNext} onPrevious={list.previous} onNext={list.next} onPageSizeChange={setPageSize} />
+        <CursorPager list={list} onPageSizeChange={setPageSize} />
       </div>
       <Modal
         open={assigning !== null}

@@ -10,6 +10,7 @@ import { api } from '../../api/client';
 import { PageHeader } from '../../shared/PageHeader';
 import { CursorPager } from '../../shared/CursorPager';
 import { useCursorList } from '../../shared/useCursorList';
+import { useTableSort } from '../../shared/useTableSort';
 import { formatMoney } from '../../shared/format';
 import { useMutationErrors } from '../../shared/useMutationErrors';
 import { useCan } from '../auth/session';
@@ -28,11 +29,10 @@ export default function ProductList() {
   const [q, setQ] = useState('');
   const [category, setCategory] = useState('');
   const [active, setActive] = useState<ActiveFilter>('true');
-  const [sort, setSort] = useState<string>();
+  const { sort, setSort, sortOrder, onChange: onTableChange } = useTableSort<Product>(sortable);
   const [pageSize, setPageSize] = useState(20);
   const [editing, setEditing] = useState<Product | null | 'new'>(null);
   const list = useCursorList<Product>('products', { sort, q: q || undefined, 'filter[category]': category || undefined, 'filter[active]': active === 'all' ? undefined : active }, pageSize);
-  const sortOrder = (f: string) => (sort === f ? 'ascend' : sort === `-${f}` ? 'descend' : null);
   const writable = can('sales.write');
 
   const toggle = useMutation({
@@ -85,12 +85,6 @@ export default function ProductList() {
       : []),
   ];
 
-  const onTableChange: TableProps<Product>['onChange'] = (_p, _f, sorter) => {
-    const s = Array.isArray(sorter) ? sorter[0] : sorter;
-    const field = sortable.find((f) => f === s?.columnKey);
-    setSort(field && s?.order ? (s.order === 'descend' ? `-${field}` : field) : undefined);
-  };
-
   return (
     <>
       <PageHeader
@@ -128,7 +122,7 @@ export default function ProductList() {
           scroll={{ x: 'max-content' }}
           data-testid="products-table"
         />
-        <CursorPager total={list.total} totalApproximate={list.totalApproximate} page={list.page} pageSize={list.pageSize} hasPrevious={list.hasPrevious} hasNext={list.hasNext} onPrevious={list.previous} onNext={list.next} onPageSizeChange={setPageSize} />
+        <CursorPager list={list} onPageSizeChange={setPageSize} />
       </div>
       <ProductForm open={editing !== null} product={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />
     </>

@@ -168,7 +168,7 @@ export default function OverdueReceivables() {
           onRow={(r) => ({ 'data-testid': `overdue-row-${r.instalmentId}` }) as React.HTMLAttributes<HTMLElement>}
           data-testid="overdue-table"
         />
-        <CursorPager total={list.total} totalApproximate={list.totalApproximate} page={list.page} pageSize={list.pageSize} hasPrevious={list.hasPrevious} hasNext={list.hasNext} onPrevious={list.previous} onNext={list.next} onPageSizeChange={setPageSize} />
+        <CursorPager list={list} onPageSizeChange={setPageSize} />
       </div>
     </>
   );

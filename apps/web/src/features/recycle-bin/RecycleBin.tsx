@@ -86,7 +86,7 @@ export default function RecycleBin() {
           ]}
         />
         <Table<Item> rowKey={(i) => `${i.entity}:${i.id}`} columns={columns} dataSource={list.rows} loading={list.query.isFetching} pagination={false} scroll={{ x: 'max-content' }} locale={{ emptyText: t('recycleBin.empty') }} data-testid="recycle-table" />
-        <CursorPager total={list.total} page={list.page} pageSize={list.pageSize} hasPrevious={list.hasPrevious} hasNext={list.hasNext} onPrevious={list.previous} onNext={list.next} />
+        <CursorPager list={list} />
       </div>
     </>
   );

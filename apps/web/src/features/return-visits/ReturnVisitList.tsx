@@ -156,7 +156,7 @@ export default function ReturnVisitList() {
           locale={{ emptyText: t(`returnVisits.empty.${tab}`) }}
           data-testid="visits-table"
         />
-        <CursorPager total={list.total} totalApproximate={list.totalApproximate} page={list.page} pageSize={list.pageSize} hasPrevious={list.hasPrevious} hasNext={list.hasNext} onPrevious={list.previous} onNext={list.next} onPageSizeChange={setPageSize} />
+        <CursorPager list={list} onPageSizeChange={setPageSize} />
       </div>
       <CompleteVisitModal visit={completing} onClose={() => setCompleting(null)} />
     </>

@@ -153,7 +153,7 @@ export default function SalesExpenses() {
           <Statistic title={t('salesExpenses.sum')} value={formatMoney(totalAmount)} styles={{ content: { fontSize: 18 } }} style={{ marginLeft: 'auto' }} data-testid="expense-sum" />
         </Flex>
         <Table<SalesExpense> rowKey="id" columns={columns} dataSource={list.rows} loading={list.query.isFetching} pagination={false} scroll={{ x: 'max-content' }} data-testid="expense-table" />
-        <CursorPager total={list.total} totalApproximate={list.totalApproximate} page={list.page} pageSize={list.pageSize} hasPrevious={list.hasPrevious} hasNext={list.hasNext} onPrevious={list.previous} onNext={list.next} onPageSizeChange={setPageSize} />
+        <CursorPager list={list} onPageSizeChange={setPageSize} />
       </div>
       {editing !== undefined ? <ExpenseForm editing={editing} onClose={() => setEditing(undefined)} /> : null}
     </>

@@ -216,7 +216,7 @@ export default function TaskList() {
           locale={{ emptyText: t('tasks.empty') }}
           data-testid="tasks-table"
         />
-        <CursorPager total={list.total} totalApproximate={list.totalApproximate} page={list.page} pageSize={list.pageSize} hasPrevious={list.hasPrevious} hasNext={list.hasNext} onPrevious={list.previous} onNext={list.next} onPageSizeChange={setPageSize} />
+        <CursorPager list={list} onPageSizeChange={setPageSize} />
       </div>
       <TaskForm open={editing !== null} task={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />
     </>

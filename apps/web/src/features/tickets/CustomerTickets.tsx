@@ -52,7 +52,7 @@ export function CustomerTickets({ customer }: { customer: { id: number; name: st
     >
       <Table<Ticket> rowKey="id" size="middle" columns={columns} dataSource={list.rows} loading={list.query.isFetching} pagination={false} scroll={{ x: 'max-content' }} locale={{ emptyText: t('tickets.customerNone') }} />
       <Flex justify="flex-end">
-        <CursorPager total={list.total} page={list.page} pageSize={list.pageSize} hasPrevious={list.hasPrevious} hasNext={list.hasNext} onPrevious={list.previous} onNext={list.next} />
+        <CursorPager list={list} />
       </Flex>
       <TicketFormDrawer open={creating} onClose={() => setCreating(false)} customer={customer} />
     </Card>

@@ -11,6 +11,7 @@ import { api, type Page } from '../../api/client';
 import { PageHeader } from '../../shared/PageHeader';
 import { CursorPager } from '../../shared/CursorPager';
 import { useCursorList } from '../../shared/useCursorList';
+import { useTableSort } from '../../shared/useTableSort';
 import { formatDateTime } from '../../shared/format';
 import { useCan } from '../auth/session';
 import { CustomerSelect } from '../orders/order-bits';
@@ -37,7 +38,7 @@ export default function TicketList() {
   const [type, setType] = useState<TicketType>();
   const [priority, setPriority] = useState<TicketPriority>();
   const [customerId, setCustomerId] = useState<number | null>(null);
-  const [sort, setSort] = useState<string>();
+  const { sort, setSort, sortOrder, onChange: onTableChange } = useTableSort<Ticket>(sortable);
   const [pageSize, setPageSize] = useState(20);
   const [creating, setCreating] = useState(false);
   const list = useCursorList<Ticket>(
@@ -54,7 +55,6 @@ export default function TicketList() {
     })),
   });
   const policyOf = (id: number | null) => policies.data?.find((p) => p.id === id);
-  const sortOrder = (f: string) => (sort === f ? 'ascend' : sort === `-${f}` ? 'descend' : null);
 
   const columns: TableProps<Ticket>['columns'] = [
     {
@@ -126,12 +126,6 @@ export default function TicketList() {
     { key: 'createdAt', title: t('common.createdAt'), sorter: true, sortOrder: sortOrder('createdAt'), render: (_, r) => <span style={{ whiteSpace: 'nowrap' }}>{formatDateTime(r.createdAt)}</span> },
   ];
 
-  const onTableChange: TableProps<Ticket>['onChange'] = (_p, _f, sorter) => {
-    const s = Array.isArray(sorter) ? sorter[0] : sorter;
-    const field = sortable.find((f) => f === s?.columnKey);
-    setSort(field && s?.order ? (s.order === 'descend' ? `-${field}` : field) : undefined);
-  };
-
   return (
     <>
       <PageHeader
@@ -193,7 +187,7 @@ export default function TicketList() {
           locale={{ emptyText: t(`tickets.queueEmpty.${queue}`) }}
           data-testid="tickets-table"
         />
-        <CursorPager total={list.total} totalApproximate={list.totalApproximate} page={list.page} pageSize={list.pageSize} hasPrevious={list.hasPrevious} hasNext={list.hasNext} onPrevious={list.previous} onNext={list.next} onPageSizeChange={setPageSize} />
+        <CursorPager list={list} onPageSizeChange={setPageSize} />
       </div>
       <TicketFormDrawer open={creating} onClose={() => setCreating(false)} />
     </>

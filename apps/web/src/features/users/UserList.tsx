@@ -9,6 +9,7 @@ import { api } from '../../api/client';
 import { PageHeader } from '../../shared/PageHeader';
 import { CursorPager } from '../../shared/CursorPager';
 import { useCursorList } from '../../shared/useCursorList';
+import { useTableSort } from '../../shared/useTableSort';
 import { useMutationErrors } from '../../shared/useMutationErrors';
 import { formatDateTime } from '../../shared/format';
 import { roleLabel } from '../../shared/role-label';
@@ -32,7 +33,7 @@ export default function UserList() {
   const [roleId, setRoleId] = useState<number>();
   const [departmentId, setDepartmentId] = useState<number>();
   const [active, setActive] = useState<'true' | 'false'>();
-  const [sort, setSort] = useState<string>();
+  const { sort, sortOrder, onChange: onTableChange } = useTableSort<User>(sortable);
   const [pageSize, setPageSize] = useState(20);
   const [editing, setEditing] = useState<{ user: User | null } | null>(null);
   const [resetting, setResetting] = useState<User | null>(null);
@@ -67,8 +68,6 @@ export default function UserList() {
       onOk: () => setActiveState.mutateAsync(u).catch(() => undefined),
     });
   };
-
-  const sortOrder = (field: SortField) => (sort === field ? 'ascend' : sort === `-${field}` ? 'descend' : null);
 
   const columns: TableProps<User>['columns'] = [
     {
@@ -142,12 +141,6 @@ export default function UserList() {
     },
   ];
 
-  const onTableChange: TableProps<User>['onChange'] = (_p, _f, sorter) => {
-    const s = Array.isArray(sorter) ? sorter[0] : sorter;
-    const field = typeof s?.columnKey === 'string' ? sortable.find((f) => f === s.columnKey) : undefined;
-    setSort(field && s?.order ? (s.order === 'descend' ? `-${field}` : field) : undefined);
-  };
-
   return (
     <>
       <PageHeader
@@ -201,16 +194,7 @@ export default function UserList() {
           scroll={{ x: 'max-content' }}
           data-testid="users-table"
         />
-        <CursorPager
-          total={list.total}
-          page={list.page}
-          pageSize={list.pageSize}
-          hasPrevious={list.hasPrevious}
-          hasNext={list.hasNext}
-          onPrevious={list.previous}
-          onNext={list.next}
-          onPageSizeChange={setPageSize}
-        />
+        <CursorPager list={list} onPageSizeChange={setPageSize} />
       </div>
       <UserForm open={editing !== null} user={editing?.user ?? null} onClose={() => setEditing(null)} />
       <ResetPasswordModal user={resetting} onClose={() => setResetting(null)} />
