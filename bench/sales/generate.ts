@@ -306,13 +306,13 @@ export async function generate(database: Database, opts: GenerateOptions): Promi
     await load(
       database,
       sql`
-      insert into payment_instalments (plan_id, order_id, owner_id, seq, due_date, amount, paid_amount)
-      select x.plan_id, x.order_id, x.owner_id, x.seq, x.due, x.amount,
+      insert into payment_instalments (plan_id, order_id, owner_id, customer_id, seq, due_date, amount, paid_amount)
+      select x.plan_id, x.order_id, x.owner_id, x.customer_id, x.seq, x.due, x.amount,
         case when x.due < x.today - 120 then (case when x.r < 97 then x.amount else 0 end)
              when x.due < x.today then (case when x.r < 80 then x.amount when x.r < 85 then round(x.amount / 2, 2) else 0 end)
              else (case when x.r < 10 then x.amount else 0 end) end
       from (
-        select p.id as plan_id, o.id as order_id, o.owner_id, k as seq, o.order_date + 30 * k as due, (${now}::timestamptz)::date as today,
+        select p.id as plan_id, o.id as order_id, o.owner_id, o.customer_id, k as seq, o.order_date + 30 * k as due, (${now}::timestamptz)::date as today,
           ${h(53, 'p.id * 8 + k')} % 100 as r,
           case when k < n then round((o.total - o.returned_amount) / n, 2) else (o.total - o.returned_amount) - (n - 1) * round((o.total - o.returned_amount) / n, 2) end as amount
         from payment_plans p join orders o on o.id = p.order_id

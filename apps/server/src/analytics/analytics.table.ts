@@ -95,6 +95,11 @@ export const customerMetrics = pgTable(
     index('customer_metrics_churn_idx').on(t.churnLevel, t.churnScore),
     index('customer_metrics_clv_idx').on(t.clv, t.customerId),
     index('customer_metrics_tier_idx').on(t.tier, t.customerId),
+    // The churn early-warning list's order (high first, most value at stake): its page walks this
+    // index instead of sorting every medium- and high-risk customer; clv in the key totals it alone.
+    index('customer_metrics_churn_page_idx')
+      .on(sql`(churn_level = 'high') desc`, t.clv.desc().nullsLast(), t.churnScore.desc().nullsLast(), t.customerId)
+      .where(sql`churn_level in ('medium', 'high')`),
   ],
 );
 

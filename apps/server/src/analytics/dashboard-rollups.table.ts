@@ -1,17 +1,44 @@
 // Pre-aggregated tables behind the analytics dashboards, so that each answers from a few thousand
 // rows instead of a million customers or ten million orders. Refreshed by dashboard-rollups.ts at
-// the end of every analytics run. Each table is kept at two grains — by owner (scope, owner and
-// department filters) and by province (region filters) — and filters that need both read live.
-import { bigint, date, index, integer, numeric, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+// the end of every analytics run: rebuilt by a full run, updated by the changed customers' delta
+// by an incremental one. Each table is kept at two grains — by owner (scope, owner and department
+// filters) and by province (region filters) — and filters that need both read live.
+import { sql } from 'drizzle-orm';
+import { bigint, check, date, index, integer, numeric, pgTable, text, timestamp, unique } from 'drizzle-orm/pg-core';
+
+/** Which run the rollups reflect (one row): the dashboards' as-of, and the mark an incremental update starts from. */
+export const analyticsRollupState = pgTable(
+  'analytics_rollup_state',
+  {
+    id: integer('id').primaryKey().default(1),
+    runId: bigint('run_id', { mode: 'number' }).notNull(),
+    /** Customers changed (owner, region, deletion) after this instant may be rolled up under their old values. */
+    customersSeenUntil: timestamp('customers_seen_until', { withTimezone: true, mode: 'date' }).notNull(),
+    refreshedAt: timestamp('refreshed_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  () => [check('analytics_rollup_state_single', sql`id = 1`)],
+);
+
+/**
+ * What each customer counts for in the rollups, as of the last refresh: owner and province then, and
+ * the counted orders' months and net revenue in (date, id) order (null without one). An incremental
+ * refresh subtracts this for the customers it updates, so it needs no pass over everyone.
+ */
+export const analyticsRollupCustomers = pgTable('analytics_rollup_customers', {
+  customerId: bigint('customer_id', { mode: 'number' }).primaryKey(),
+  ownerId: bigint('owner_id', { mode: 'number' }),
+  province: text('province').notNull(),
+  orderMonths: date('order_months').array(),
+  orderRevenue: numeric('order_revenue').array(),
+});
 
 /**
  * Counts and sums of customer_metrics per class of each dashboard (`kind`: abc, rf, segment, quadrant,
- * value_band, clv_band, clv_segment, clv_cohort, lifecycle, loyalty_rk, loyalty_db, totals), for the latest run.
+ * value_band, clv_band, clv_segment, clv_cohort, lifecycle, loyalty_rk, loyalty_db, totals), for the run in analytics_rollup_state.
  */
 export const analyticsMetricRollups = pgTable(
   'analytics_metric_rollups',
   {
-    runId: bigint('run_id', { mode: 'number' }).notNull(),
     grain: text('grain', { enum: ['owner', 'province'] }).notNull(),
     /** Set on the owner grain (null = pool customers). */
     ownerId: bigint('owner_id', { mode: 'number' }),
@@ -29,7 +56,8 @@ export const analyticsMetricRollups = pgTable(
     expectedPurchases: numeric('expected_purchases').notNull(),
     expectedSpend: numeric('expected_spend').notNull(),
   },
-  (t) => [index('analytics_metric_rollups_kind_idx').on(t.runId, t.kind, t.grain)],
+  // the key an incremental refresh adds its delta on, and the dashboards' (grain, kind) lookup
+  (t) => [unique('analytics_metric_rollups_key').on(t.grain, t.kind, t.ownerId, t.province, t.k1, t.k2).nullsNotDistinct()],
 );
 
 /** Customers (by first-purchase month) buying in each later month, with their orders and net revenue. */
@@ -44,9 +72,8 @@ export const analyticsCohortActivity = pgTable(
     customers: integer('customers').notNull(),
     orders: integer('orders').notNull(),
     revenue: numeric('revenue').notNull(),
-    refreshedAt: timestamp('refreshed_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
-  (t) => [index('analytics_cohort_activity_idx').on(t.grain, t.cohortMonth)],
+  (t) => [unique('analytics_cohort_activity_key').on(t.grain, t.cohortMonth, t.ownerId, t.province, t.activityMonth).nullsNotDistinct()],
 );
 
 /** Class changes of customer_metric_history per run (dated by the run's as-of day), for flows and movements. */

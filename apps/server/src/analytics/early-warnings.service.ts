@@ -12,7 +12,6 @@ import type { Actor } from '../auth/actor.js';
 import type { Database } from '../db/client.js';
 import type { Ctx } from '../platform/context.js';
 import { ownedBy } from '../platform/data-scope.js';
-import { liveVisibleCustomer } from '../customers/customer-scope.js';
 import { parsePeriod, todayIn } from '../targets/target-period.js';
 import { targetProgress } from '../targets/targets.service.js';
 import { readAnalyticsSettings } from './analytics-settings.js';
@@ -37,46 +36,86 @@ const and = (conds: SQL[]) => (conds.length ? sql.join(conds, sql` and `) : sql`
  * Per customer: the overdue balance of the instalments the caller may see (scope over the
  * instalment's owner, as the overdue report), with the customer's owner (else the oldest overdue
  * instalment's, as the warning sync), flagged at the warning thresholds.
+ *
+ * Instalments carry their order's customer and owner, and a cancelled order's are withdrawn, so
+ * the per-customer totals are one index-only pass over the open instalments, with no order read;
+ * customers, owners and departments label only the page. An owner or department filter (on the
+ * customer's owner, else the oldest instalment's) first narrows the instalments to a superset —
+ * customers of those owners, and customers with an open instalment of theirs — and is then
+ * applied exactly to the grouped rows.
  */
 async function overdueList(database: Database, actor: Actor, q: EarlyWarningsQuery, s: AnalyticsSettings, timeZone: string): Promise<Extract<EarlyWarnings, { kind: 'overdue' }>> {
   const today = sql`(now() at time zone ${timeZone})::date`;
   const minDays = q['filter[minDays]'] ?? 0;
   const amount = s.warnings.overdueAmount;
+  const open = (alias: string) => sql.raw(`${alias}.deleted_at is null and ${alias}.paid_amount < ${alias}.amount`);
+  const owned = ownerFilters(actor, sql`v.owner_id`, q);
+  const candidates = owned.length
+    ? sql` and i.customer_id in (
+        select v.id from customers v where v.deleted_at is null and ${and(owned)}
+        union all select v.id from customers v where v.deleted_at is not null and ${and(owned)}
+        union all select v.customer_id from payment_instalments v where ${open('v')} and ${and(owned)})`
+    : sql``;
+  const overdue = (alias: string) =>
+    sql`${open(alias)} and ${sql.raw(alias)}.due_date < ${today} and ${sql.raw(alias)}.due_date <= ${today} - ${minDays}::int and ${ownedBy(actor, sql.raw(`${alias}.owner_id`))}`;
+  // One row per customer, nothing else per group: 125k customers owe at 1M, and every byte of the
+  // group state or expression per group showed in the time. Today is taken once (a subquery).
   const grouped = sql`
-    select o.customer_id, sum(i.amount - i.paid_amount)::numeric(20, 2) as amount, max(${today} - i.due_date)::int as days, count(*)::int as n,
-      (array_agg(i.owner_id order by i.due_date, i.id))[1] as oldest_owner
+    select i.customer_id, sum(i.amount - i.paid_amount) as amount, min(i.due_date) as oldest, count(*) as n
     from payment_instalments i
-    join orders o on o.id = i.order_id and o.deleted_at is null and o.status in ('confirmed', 'fulfilled')
-    where i.deleted_at is null and i.paid_amount < i.amount and i.due_date < ${today} and i.due_date <= ${today} - ${minDays}::int
-      and ${ownedBy(actor, sql`i.owner_id`)}
-    group by o.customer_id`;
-  const conds = ownerFilters(actor, sql`coalesce(c.owner_id, g.oldest_owner)`, q);
-  const flagged = amount === null ? sql`false` : sql`(g.amount >= ${String(amount)}::numeric and g.days >= ${s.warnings.overdueDays}::int)`;
-  const rows = await database.rows<{
-    customer_id: string | number;
-    customer_name: string | null;
-    owner_id: string | number | null;
-    owner_name: string | null;
-    department_name: string | null;
-    amount: string;
-    n: number;
-    days: number;
-    flagged: boolean;
-    total_amount: string;
-  }>(sql`
-    select g.customer_id, c.name as customer_name, coalesce(c.owner_id, g.oldest_owner) as owner_id, u.name as owner_name, d.name as department_name,
-      g.amount::text as amount, g.n, g.days, ${flagged} as flagged, (sum(g.amount) over ())::numeric(20, 2)::text as total_amount
-    from (${grouped}) g
-    join customers c on c.id = g.customer_id
-    left join users u on u.id = coalesce(c.owner_id, g.oldest_owner)
-    left join departments d on d.id = u.department_id
-    where ${and(conds)}
-    order by ${flagged} desc, g.amount desc, g.customer_id
-    limit ${q.limit + 1}`);
+    where ${overdue('i')}${candidates}
+    group by i.customer_id`;
+  // The oldest overdue instalment's owner, for a customer without an owner: one index-only probe.
+  const oldestOwner = (customer: SQL) =>
+    sql`(select j.owner_id from payment_instalments j where j.customer_id = ${customer} and ${overdue('j')} order by j.due_date, j.id limit 1)`;
+  const conds = ownerFilters(actor, sql`coalesce(fc.owner_id, ${oldestOwner(sql`g.customer_id`)})`, q);
+  const filtered = conds.length ? sql` join customers fc on fc.id = g.customer_id where ${and(conds)}` : sql``;
+  const flagged =
+    amount === null ? sql`false` : sql`(g.amount >= ${String(amount)}::numeric and g.oldest <= (select ${today} - ${s.warnings.overdueDays}::int))`;
+  // Unfiltered, the total is every overdue instalment in scope: summed apart (in parallel on
+  // PostgreSQL) rather than over the 125k grouped rows. Filtered, it sums the few rows that pass.
+  const total = conds.length
+    ? null
+    : database.rows<{ total_amount: string }>(
+        sql`select coalesce(sum(i.amount - i.paid_amount), 0)::numeric(20, 2)::text as total_amount from payment_instalments i where ${overdue('i')}`,
+      );
+  const page = database.db.transaction(async (tx) => {
+    // The per-customer hash table (one entry per owing customer) spilled to disk at the default 4MB.
+    await database.rows(sql`set local work_mem = '32MB'`, tx);
+    return database.rows<{
+      customer_id: string | number;
+      customer_name: string | null;
+      owner_id: string | number | null;
+      owner_name: string | null;
+      department_name: string | null;
+      amount: string;
+      n: number;
+      days: number;
+      flagged: boolean;
+      total_amount: string | null;
+    }>(sql`
+      select p.customer_id, c.name as customer_name, p.owner_id, u.name as owner_name, d.name as department_name,
+        p.amount::numeric(20, 2)::text as amount, p.n::int as n, ((select ${today}) - p.oldest)::int as days, p.flagged, p.total_amount
+      from (
+        select p.*, coalesce(c.owner_id, ${oldestOwner(sql`p.customer_id`)}) as owner_id
+        from (
+          select g.*, ${flagged} as flagged, ${conds.length ? sql`(sum(g.amount) over ())::numeric(20, 2)::text` : sql`null::text`} as total_amount
+          from (${grouped}) g${filtered}
+          order by ${flagged} desc, g.amount desc, g.customer_id
+          limit ${q.limit + 1}
+        ) p
+        join customers c on c.id = p.customer_id
+      ) p
+      join customers c on c.id = p.customer_id
+      left join users u on u.id = p.owner_id
+      left join departments d on d.id = u.department_id
+      order by p.flagged desc, p.amount desc, p.customer_id`, tx);
+  });
+  const [rows, totals] = await Promise.all([page, total]);
   return {
     kind: 'overdue',
     thresholds: { amount: amount === null ? null : amount.toFixed(2), days: s.warnings.overdueDays },
-    totalAmount: rows[0]?.total_amount ?? '0.00',
+    totalAmount: (totals ? totals[0]?.total_amount : rows[0]?.total_amount) ?? '0.00',
     truncated: rows.length > q.limit,
     rows: rows.slice(0, q.limit).map((r) => ({
       customerId: Number(r.customer_id),
@@ -181,12 +220,38 @@ async function expenseList(database: Database, actor: Actor, q: EarlyWarningsQue
   };
 }
 
-/** Customers in scope at churn level medium or high (or high only), most value at stake first, with their signals. */
+/**
+ * The live customers the actor may see (customer-scope.ts's rule: owned in scope, or collaborated
+ * on by someone in scope, never the pool for a scoped role) whose owner passes the filters, as a
+ * set of ids the owner index answers; null for every live customer (scope all, no filter).
+ */
+function visibleCustomerIds(actor: Actor, q: EarlyWarningsQuery): SQL | null {
+  const owned = ownerFilters(actor, sql`v.owner_id`, q);
+  if (actor.dataScope === 'all') return owned.length ? sql`select v.id from customers v where v.deleted_at is null and ${and(owned)}` : null;
+  return sql`select v.id from customers v where v.deleted_at is null and ${ownedBy(actor, sql`v.owner_id`)} and ${and(owned)}
+    union all
+    select cc.customer_id from customer_collaborators cc join customers v on v.id = cc.customer_id
+    where ${ownedBy(actor, sql`cc.user_id`)} and v.deleted_at is null and v.owner_id is not null and ${and(owned)}`;
+}
+
+/**
+ * Customers in scope at churn level medium or high (or high only), most value at stake first, with
+ * their signals. The page walks `customer_metrics_churn_page_idx` in its order, probing the visible
+ * customers' ids, and stops at the limit; the CLV at stake is a separate sum over the same index,
+ * which for every live customer subtracts the few deleted ones instead of reading every customer.
+ */
 async function churnList(database: Database, actor: Actor, q: EarlyWarningsQuery): Promise<Extract<EarlyWarnings, { kind: 'churn' }>> {
   const levels = q['filter[level]'] === 'high' ? sql`('high')` : sql`('medium', 'high')`;
-  const conds = [sql`m.churn_level in ${levels}`, liveVisibleCustomer(actor, 'c'), ...ownerFilters(actor, sql`c.owner_id`, q)];
+  const visible = visibleCustomerIds(actor, q);
+  const seen =
+    visible === null
+      ? sql`not exists (select 1 from customers x where x.id = m.customer_id and x.deleted_at is not null)`
+      : sql`m.customer_id in (${visible})`;
+  const conds = [sql`m.churn_level in ${levels}`, seen];
+  const atStake = database.rows<{ clv_total: string }>(sql`
+    select coalesce(sum(m.clv), 0)::numeric(20, 2)::text as clv_total from customer_metrics m where ${and(conds)}`);
   const signals = sql`coalesce(m.reasons #> '{churn,signals}', m.reasons #> '{churn_level,signals}', m.reasons #> '{churnLevel,signals}')`;
-  const rows = await database.rows<{
+  const page = database.rows<{
     customer_id: string | number;
     customer_name: string | null;
     owner_id: string | number | null;
@@ -198,27 +263,26 @@ async function churnList(database: Database, actor: Actor, q: EarlyWarningsQuery
     clv: string | null;
     signals: unknown;
     warning_open: boolean;
-    clv_total: string;
   }>(sql`
     select c.id as customer_id, c.name as customer_name, c.owner_id, u.name as owner_name, d.name as department_name, m.churn_level as level, m.churn_score as score,
       (case when c.importance_source = 'manual' then c.importance else coalesce(m.tier, c.importance) end) as tier, m.clv::text as clv,
       case when jsonb_typeof(${signals}) = 'array' then ${signals} else '[]'::jsonb end as signals,
-      exists (select 1 from customer_warnings w where w.customer_id = c.id and w.kind = 'churn' and w.closed_at is null) as warning_open,
-      (coalesce(sum(m.clv) over (), 0))::numeric(20, 2)::text as clv_total
+      exists (select 1 from customer_warnings w where w.customer_id = c.id and w.kind = 'churn' and w.closed_at is null) as warning_open
     from customer_metrics m
     join customers c on c.id = m.customer_id
     left join users u on u.id = c.owner_id
     left join departments d on d.id = u.department_id
     where ${and(conds)}
-    order by (m.churn_level = 'high') desc, m.clv desc nulls last, m.churn_score desc nulls last, c.id
+    order by (m.churn_level = 'high') desc, m.clv desc nulls last, m.churn_score desc nulls last, m.customer_id
     limit ${q.limit + 1}`);
+  const [rows, [total]] = await Promise.all([page, atStake]);
   const toSignals = (v: unknown) =>
     (Array.isArray(v) ? v : []).map((e: unknown) =>
       typeof e === 'string' ? { signal: e, contribution: null } : { signal: String((e as { signal?: unknown }).signal ?? ''), contribution: num((e as { contribution?: number | null }).contribution ?? null) },
     );
   return {
     kind: 'churn',
-    clvAtStake: rows[0]?.clv_total ?? '0.00',
+    clvAtStake: total?.clv_total ?? '0.00',
     truncated: rows.length > q.limit,
     rows: rows.slice(0, q.limit).map((r) => ({
       customerId: Number(r.customer_id),

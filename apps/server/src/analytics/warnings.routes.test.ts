@@ -26,8 +26,8 @@ async function overdue(customerId: number, ownerId: number, amount: string, days
   const orderId = await order(customerId, ownerId, '2025-03-01', amount);
   const [p] = await t.database.rows<{ id: number }>(sql`insert into payment_plans (order_id) values (${orderId}) returning id`);
   await t.database.db.execute(sql`
-    insert into payment_instalments (plan_id, order_id, owner_id, seq, due_date, amount)
-    values (${p!.id}, ${orderId}, ${ownerId}, 1, (now() at time zone 'Asia/Shanghai')::date - ${daysAgo}::int, ${amount}::numeric)`);
+    insert into payment_instalments (plan_id, order_id, owner_id, customer_id, seq, due_date, amount)
+    values (${p!.id}, ${orderId}, ${ownerId}, ${customerId}, 1, (now() at time zone 'Asia/Shanghai')::date - ${daysAgo}::int, ${amount}::numeric)`);
 }
 async function customer(name: string, ownerId: number, importance: string | null): Promise<number> {
   const [c] = await t.database.rows<{ id: number }>(sql`
@@ -190,5 +190,40 @@ describe('open warnings by owner', () => {
     // the task shows in the owner's own task list with its kind
     const tasks = await get<{ data: Array<{ kind: string }> }>(rep, '/api/v1/tasks?filter[kind]=churn_warning');
     expect(tasks.data.map((x) => x.kind)).toEqual(['churn_warning']);
+  });
+});
+
+describe('overdue list owner filters', () => {
+  it("filters by the customer's owner, else by the owner of the oldest overdue instalment, after totalling every instalment in scope", async () => {
+    type R = { customerId: number; ownerId: number | null; amount: string; instalments: number; daysOverdue: number };
+    // rep2's customer, owed on orders rep sold: listed under rep2, with rep's instalments in the total
+    const sharedCust = await customer('戊公司', rep2.userId, null);
+    await overdue(sharedCust, rep.userId, '700.00', 20);
+    await overdue(sharedCust, rep2.userId, '300.00', 5);
+    // a pool customer: its owner is the oldest overdue instalment's (southRep's, 60 days, not rep's, 15)
+    const [pool] = await t.database.rows<{ id: number }>(sql`
+      insert into customers (kind, relationship_type, name, owner_id) values ('organization', 'business', '己公司', null) returning id`);
+    const poolCust = Number(pool!.id);
+    await overdue(poolCust, rep.userId, '400.00', 15);
+    await overdue(poolCust, southRep.userId, '600.00', 60);
+    const list = async (s: Session, q: string) => (await get<Rows<R>>(s, `/api/v1/analytics/early-warnings?kind=overdue${q}`)).rows;
+    const ofRep2 = await list(admin, `&filter[ownerId]=${rep2.userId}`);
+    expect(ofRep2.find((r) => r.customerId === sharedCust)).toMatchObject({ ownerId: rep2.userId, amount: '1000.00', instalments: 2, daysOverdue: 20 });
+    expect((await list(admin, `&filter[ownerId]=${rep.userId}`)).map((r) => r.customerId)).not.toContain(sharedCust);
+    expect((await list(admin, `&filter[ownerId]=${southRep.userId}`)).find((r) => r.customerId === poolCust)).toMatchObject({ ownerId: southRep.userId, amount: '1000.00', instalments: 2 });
+    expect((await list(admin, `&filter[ownerId]=${rep.userId}`)).map((r) => r.customerId)).not.toContain(poolCust);
+    expect((await list(admin, `&filter[departmentId]=${depts.south}`)).map((r) => r.customerId)).toContain(poolCust);
+    // minDays narrows the instalments first: only southRep's 60-day one counts, and rep's 15-day one is not the oldest anyway
+    expect((await list(admin, `&filter[minDays]=30&filter[ownerId]=${southRep.userId}`)).find((r) => r.customerId === poolCust)).toMatchObject({ amount: '600.00', instalments: 1 });
+    // the manager (east, rep and rep2 below) sees only the east instalments of the pool customer; its oldest of those is rep's
+    const asMgr = await list(mgr, `&filter[ownerId]=${rep.userId}`);
+    expect(asMgr.find((r) => r.customerId === poolCust)).toMatchObject({ ownerId: rep.userId, amount: '400.00', instalments: 1 });
+    // a plain rep never sees the pool customer's instalments of other owners
+    expect((await list(southRep, '')).find((r) => r.customerId === poolCust)).toMatchObject({ amount: '600.00' });
+    // after the filters, the page's total is the sum of every listed customer's amount
+    const page = await get<Rows<R> & { totalAmount: string }>(admin, `/api/v1/analytics/early-warnings?kind=overdue&filter[ownerId]=${rep2.userId}`);
+    const cents = page.rows.reduce((s, r) => s + Math.round(Number(r.amount) * 100), 0);
+    expect(page.truncated).toBe(false);
+    expect(Math.round(Number(page.totalAmount) * 100)).toBe(cents);
   });
 });

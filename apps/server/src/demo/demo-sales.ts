@@ -661,8 +661,8 @@ export async function loadDemoSales(tx: DbOrTx, r: Random, customers: SalesCusto
   for (let i = 0; i < instalments.length; i += 4000) {
     // Equal parts rounded to the cent, the last taking the remainder: the sum is exactly total − returned.
     await tx.execute(sql`
-      insert into payment_instalments (id, plan_id, order_id, owner_id, seq, due_date, amount) overriding system value
-      select v.id, v.plan_id, v.order_id, o.owner_id, v.seq, v.due_date,
+      insert into payment_instalments (id, plan_id, order_id, owner_id, customer_id, seq, due_date, amount) overriding system value
+      select v.id, v.plan_id, v.order_id, o.owner_id, o.customer_id, v.seq, v.due_date,
         case when v.seq < v.n then round((o.total - o.returned_amount) / v.n, 2) else (o.total - o.returned_amount) - (v.n - 1) * round((o.total - o.returned_amount) / v.n, 2) end
       from jsonb_to_recordset(${JSON.stringify(instalments.slice(i, i + 4000))}::jsonb) as v (id bigint, plan_id bigint, order_id bigint, seq int, n int, due_date date)
       join orders o on o.id = v.order_id`);

@@ -20,7 +20,7 @@ import { assertCustomerVisible } from '../customers/customers.service.js';
 import { assignOrderNumber, provisionalOrderNumber } from './order-number.js';
 import { approvalReasons, closeApprovalTasks, openApprovalTask, resolveApprover } from './order-approvals.service.js';
 import { checkOpportunity, winOpportunity } from './order-opportunity.js';
-import { assertNoPayments } from './order-payments.js';
+import { assertNoPayments, withdrawPaymentPlan } from './order-payments.js';
 
 export interface OrderSettings {
   numberPattern: string;
@@ -455,7 +455,10 @@ export async function changeOrderStatus(database: Database, ctx: Ctx, id: number
       const withdraw = before.approvalStatus === 'pending' ? { approvalStatus: 'none' as const, approverId: null, approvalRequestedAt: null } : {};
       await updateVersioned(tx, orders, { id, version, actorId: actor.id, patch: { status: 'cancelled', cancelledAt: sql`now()`, ...withdraw }, toApi: (r) => r });
       if (before.approvalStatus === 'pending') await closeApprovalTasks(database, tx, ctx, id);
-      if (before.status === 'confirmed') await restoreLastDeal(database, tx, before);
+      if (before.status === 'confirmed') {
+        await restoreLastDeal(database, tx, before);
+        await withdrawPaymentPlan(database, tx, ctx, id);
+      }
     }
     const after = await readOrder(database, tx, actor, id, 'none');
     await recordAudit(tx, ctx, { entity: 'order', entityId: id, action, changes: diff(before, after, action === 'cancel' ? approvalAudited : ['status']) });

@@ -205,7 +205,7 @@ describe('payment plans', () => {
     expect(audit?.changes.notes).toEqual({ old: null, new: '客户要求分三期' });
   });
 
-  it("stores the order's owner (not the writer) on every instalment, and drops a cancelled order's from the overdue report", async () => {
+  it("stores the order's owner and customer on every instalment, and withdraws a cancelled order's plan from the overdue report", async () => {
     // admin writes an order of repB's customer: the order, and so its instalments, belong to repB
     const o = await confirmedOrder(admin, customerB, '90.00');
     const p = await plan(admin, o.id, [
@@ -222,6 +222,8 @@ describe('payment plans', () => {
     });
     expect(edited.statusCode, edited.body).toBe(200);
     expect(await owners()).toEqual([repB.userId, repB.userId]);
+    const [customers] = await t.database.rows<{ ids: Array<string | number> }>(sql`select array_agg(distinct customer_id) as ids from payment_instalments where plan_id = ${p.id}`);
+    expect(customers?.ids.map(Number)).toEqual([customerB]);
     const listed = async () => ((await get(admin, `/api/v1/receivables/overdue?limit=500&filter[ownerId]=${repB.userId}`)).json().data as Array<{ orderId: number; ownerId: number }>).filter((r) => r.orderId === o.id);
     expect((await listed()).map((r) => r.ownerId)).toEqual([repB.userId]);
 
@@ -229,6 +231,16 @@ describe('payment plans', () => {
     const cancelled = await post(admin, `/api/v1/orders/${o.id}/cancel`, { version: current.version });
     expect(cancelled.statusCode, cancelled.body).toBe(200);
     expect(await listed()).toEqual([]);
+    // the plan goes with the order, kept for the record: soft-deleted with its instalments, and audited
+    expect((await get(admin, `/api/v1/payment-plans/${p.id}`)).statusCode).toBe(404);
+    const [live] = await t.database.rows<{ n: number }>(sql`select count(*)::int as n from payment_instalments where plan_id = ${p.id} and deleted_at is null`);
+    expect(Number(live?.n)).toBe(0);
+    const [withdrawn] = await t.database.rows<{ changes: { withdrawnBy?: { new: unknown }; instalments?: { old: unknown[] } } }>(
+      sql`select changes from audit_log where entity = 'payment_plan' and entity_id = ${String(p.id)} and action = 'delete'`,
+    );
+    expect(withdrawn?.changes.withdrawnBy?.new).toBe('order_cancelled');
+    expect(withdrawn?.changes.instalments?.old).toHaveLength(2);
+    expect((await receivable(admin, o.id)) as unknown).toMatchObject({ plan: null, overdueAmount: '0.00', instalments: [] });
     const summary = (await get(admin, `/api/v1/receivables/overdue/summary?groupBy=owner&filter[ownerId]=${repB.userId}`)).json();
     const all = (await get(admin, `/api/v1/receivables/overdue?limit=500&filter[ownerId]=${repB.userId}`)).json().data as Array<{ openAmount: string }>;
     expect(summary.total.count).toBe(all.length);

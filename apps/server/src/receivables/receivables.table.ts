@@ -40,6 +40,12 @@ export const paymentInstalments = pgTable(
      * unreleased work, so no installation has rows when the column is added.
      */
     ownerId: bigint('owner_id', { mode: 'number' }).notNull().references(() => users.id),
+    /**
+     * The order's customer, copied like the owner so the overdue lists group and filter by customer
+     * without reading orders. A confirmed order's customer changes only by a customer merge, which
+     * moves this column with the orders' (duplicates/merge.service.ts `customerReferences`).
+     */
+    customerId: bigint('customer_id', { mode: 'number' }).notNull().references(() => customers.id),
     seq: integer('seq').notNull(),
     dueDate: date('due_date').notNull(),
     amount: money('amount').notNull(),
@@ -50,15 +56,23 @@ export const paymentInstalments = pgTable(
   },
   (t) => [
     index('payment_instalments_plan_idx').on(t.planId, t.seq),
-    // The overdue report (外欠款预警) reads only open instalments, oldest due first: this partial
-    // index holds just those, so its cost follows the number of open instalments, not of orders.
+    // The overdue report (外欠款预警) reads only open instalments: these partial indexes hold just
+    // those, so their cost follows the number of open instalments, not of orders. A cancelled
+    // order's plan is withdrawn with it (orders/order-payments.ts), so "open" needs no order lookup.
+    // Drizzle has no INCLUDE, so the columns the summaries add up are in the keys: the per-owner
+    // and per-customer totals are index-only scans (bench/results/sales.md).
+    // Oldest due first, over every owner (an administrator's list and summaries) ...
     index('payment_instalments_open_due_idx')
-      .on(t.dueDate, t.id)
+      .on(t.dueDate, t.id, t.ownerId, t.customerId, t.amount, t.paidAmount)
       .where(sql`deleted_at is null and paid_amount < amount`),
-    // ... per owner, for a data scope or owner filter and the per-owner summaries (the queries
-    // repeat this predicate, `i.deleted_at is null and i.paid_amount < i.amount`, so it applies) ...
+    // ... per owner, for a data scope or owner filter (the queries repeat this predicate,
+    // `i.deleted_at is null and i.paid_amount < i.amount`, so it applies) ...
     index('payment_instalments_open_owner_idx')
-      .on(t.ownerId, t.dueDate)
+      .on(t.ownerId, t.dueDate, t.customerId, t.amount, t.paidAmount)
+      .where(sql`deleted_at is null and paid_amount < amount`),
+    // ... per customer, for a customer's overdue rows and the early-warning list's owner filters ...
+    index('payment_instalments_open_customer_idx')
+      .on(t.customerId, t.dueDate, t.id, t.ownerId)
       .where(sql`deleted_at is null and paid_amount < amount`),
     // ... and per order, for allocating payments and per-order balances.
     index('payment_instalments_open_order_idx')

@@ -1,0 +1,1 @@
+CREATE INDEX "tickets_open_span_idx" ON "tickets" USING gist (tstzrange(created_at, case when resolved_at is null then null else greatest(resolved_at, created_at) end, '(]')) WHERE deleted_at is null;

@@ -1,0 +1,1 @@
+CREATE INDEX "customer_metrics_churn_page_idx" ON "customer_metrics" USING btree ((churn_level = 'high') desc,"clv" DESC NULLS LAST,"churn_score" DESC NULLS LAST,"customer_id") WHERE churn_level in ('medium', 'high');
