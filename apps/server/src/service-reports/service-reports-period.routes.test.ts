@@ -1,0 +1,187 @@
+// The report reads the period's tickets once (grouping sets, percentiles from a histogram of
+// business minutes); it must give the figures the straightforward statements give — one
+// percentile_cont and one group-by per figure, kept here as oracles — for every scope and filter,
+// on random tickets with ties, nulls, several tiers, teams, causes and SLA verdicts.
+import { sql, type SQL } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ticketVisibleRow } from '../tickets/ticket-scope.js';
+import { ADMIN, createTestContext, type Session, type TestContext } from '../test/test-app.js';
+import { percentileCont } from './service-reports.service.js';
+
+let t: TestContext;
+let admin: Session;
+let agentA: Session;
+let repA: Session;
+let teamA: number;
+let teamB: number;
+const from = '2026-02-01';
+const to = '2026-02-28';
+
+/** Park–Miller: the same "random" data on every run and engine. */
+function random(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 48271) % 2147483647;
+    return s / 2147483647;
+  };
+}
+
+type ScopeActor = Parameters<typeof ticketVisibleRow>[0];
+
+interface Figures {
+  tickets: number;
+  responseMinutes: { count: number; median: number | null; p90: number | null };
+  resolutionMinutes: { count: number; median: number | null; p90: number | null };
+  resolutionRate: number | null;
+  complaints: number;
+  slaByTier: Array<{ tier: string; firstResponse: { achieved: number; breached: number }; resolution: { achieved: number; breached: number } }>;
+  slaByTeam: Array<{ teamId: number | null; teamName: string | null; firstResponse: { achieved: number; breached: number }; resolution: { achieved: number; breached: number } }>;
+  topComplaintCauses: Array<{ cause: string; count: number }>;
+}
+
+const r4 = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v) * 10_000) / 10_000);
+
+/** The figures as the report computed them before reading the period once: one statement each. */
+async function oracle(scope: SQL): Promise<Figures> {
+  const tz = t.config.timeZone;
+  const inPeriod = sql`t.deleted_at is null and ${scope} and t.created_at >= (${from}::date::timestamp at time zone ${tz}) and t.created_at < ((${to}::date + 1)::timestamp at time zone ${tz})`;
+  const [x] = await t.database.rows<Record<string, unknown>>(sql`
+    select count(*)::int as tickets, count(t.response_business_minutes)::int as response_n,
+      percentile_cont(0.5) within group (order by t.response_business_minutes) as response_median,
+      percentile_cont(0.9) within group (order by t.response_business_minutes) as response_p90,
+      count(t.resolution_business_minutes)::int as resolution_n,
+      percentile_cont(0.5) within group (order by t.resolution_business_minutes) as resolution_median,
+      percentile_cont(0.9) within group (order by t.resolution_business_minutes) as resolution_p90,
+      count(*) filter (where t.resolved_at is not null)::int as resolved, count(*) filter (where t.type = 'complaint')::int as complaints
+    from tickets t where ${inPeriod}`);
+  const attainment = sql`count(*) filter (where t.sla_first_response = 'achieved')::int as fr_ok, count(*) filter (where t.sla_first_response = 'breached')::int as fr_bad,
+      count(*) filter (where t.sla_resolution = 'achieved')::int as res_ok, count(*) filter (where t.sla_resolution = 'breached')::int as res_bad`;
+  const tiers = await t.database.rows<Record<string, unknown>>(sql`
+    select coalesce(t.customer_tier, 'none') as tier, ${attainment} from tickets t where ${inPeriod} and t.sla_policy_id is not null group by 1 order by 1`);
+  const teams = await t.database.rows<Record<string, unknown>>(sql`
+    select t.team_id, d.name as team_name, ${attainment} from tickets t left join departments d on d.id = t.team_id
+    where ${inPeriod} and t.sla_policy_id is not null group by t.team_id, d.name order by d.name nulls last`);
+  const causes = await t.database.rows<{ cause: string; n: number }>(sql`
+    select coalesce(t.root_cause, 'unknown') as cause, count(*)::int as n from tickets t
+    where ${inPeriod} and t.type = 'complaint' group by 1 order by 2 desc, 1 limit 10`);
+  const att = (r: Record<string, unknown>) => ({
+    firstResponse: { achieved: Number(r.fr_ok), breached: Number(r.fr_bad) },
+    resolution: { achieved: Number(r.res_ok), breached: Number(r.res_bad) },
+  });
+  const n = Number(x!.tickets);
+  return {
+    tickets: n,
+    responseMinutes: { count: Number(x!.response_n), median: r4(x!.response_median), p90: r4(x!.response_p90) },
+    resolutionMinutes: { count: Number(x!.resolution_n), median: r4(x!.resolution_median), p90: r4(x!.resolution_p90) },
+    resolutionRate: n === 0 ? null : r4(Number(x!.resolved) / n),
+    complaints: Number(x!.complaints),
+    slaByTier: tiers.map((r) => ({ tier: String(r.tier), ...att(r) })),
+    slaByTeam: teams.map((r) => ({ teamId: r.team_id === null ? null : Number(r.team_id), teamName: (r.team_name as string | null) ?? null, ...att(r) })),
+    topComplaintCauses: causes.map((c) => ({ cause: c.cause, count: Number(c.n) })),
+  };
+}
+
+async function report(s: Session, extra = ''): Promise<Figures> {
+  const res = await t.request(s, { method: 'GET', url: `/api/v1/service-reports/summary?from=${from}&to=${to}${extra}` });
+  expect(res.statusCode, res.body).toBe(200);
+  const r = res.json() as Figures;
+  const att = (a: { firstResponse: { achieved: number; breached: number }; resolution: { achieved: number; breached: number } }) => ({
+    firstResponse: { achieved: a.firstResponse.achieved, breached: a.firstResponse.breached },
+    resolution: { achieved: a.resolution.achieved, breached: a.resolution.breached },
+  });
+  return {
+    tickets: r.tickets,
+    responseMinutes: r.responseMinutes,
+    resolutionMinutes: r.resolutionMinutes,
+    resolutionRate: r.resolutionRate,
+    complaints: r.complaints,
+    slaByTier: r.slaByTier.map((x) => ({ tier: x.tier, ...att(x) })),
+    slaByTeam: r.slaByTeam.map((x) => ({ teamId: x.teamId, teamName: x.teamName, ...att(x) })),
+    topComplaintCauses: r.topComplaintCauses,
+  };
+}
+
+beforeAll(async () => {
+  t = await createTestContext();
+  admin = await t.login(ADMIN.email, ADMIN.password);
+  const [a] = await t.database.rows<{ id: number }>(sql`insert into departments (name) values ('售后一组') returning id`);
+  const [b] = await t.database.rows<{ id: number }>(sql`insert into departments (name) values ('A team') returning id`);
+  teamA = Number(a!.id);
+  teamB = Number(b!.id);
+  agentA = await t.userWithRole('service', { departmentId: teamA });
+  const agentB = await t.userWithRole('service', { departmentId: teamB });
+  await t.database.db.execute(sql`insert into roles (key, name, data_scope, permissions) values ('service_own_p', '一线客服', 'own', array['service.read', 'service.write']::text[])`);
+  repA = await t.userWithRole('service_own_p', { departmentId: teamA });
+  const [c] = await t.database.rows<{ id: number }>(sql`insert into customers (kind, relationship_type, name, importance, owner_id) values ('individual', 'consumer', '王芳', 'vip', ${agentA.userId}) returning id`);
+  const customer = Number(c!.id);
+
+  const rnd = random(20260201);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const periodStart = Date.parse('2026-02-01T00:00:00+08:00');
+  const day = 86_400_000;
+  const rows: SQL[] = [];
+  // 14 causes, so the top 10 cuts some off; few distinct minutes, so percentiles fall on ties
+  const causes = ['delivery', 'product_quality', 'service_attitude', 'billing', 'installation', 'packaging', 'warranty', 'refund', 'stock', 'manual', 'app', 'call_wait', 'price', null];
+  for (let i = 0; i < 500; i++) {
+    const created = periodStart - 5 * day + Math.floor(rnd() * 38 * day);
+    const resolved = rnd() < 0.6 ? created + Math.floor(rnd() * 6 * day) : null;
+    const type = rnd() < 0.3 ? 'complaint' : pick(['inquiry', 'suggestion', 'after_sales'] as const);
+    const policy = rnd() < 0.8;
+    rows.push(sql`(${`P${i}`}, ${type}, ${customer}, 'phone', 'x', 'normal', ${pick([teamA, teamB, null])}, ${pick([agentA.userId, agentB.userId, repA.userId, null])},
+      ${resolved === null ? 'open' : 'resolved'}, ${pick(['vip', 'important', 'ordinary', null] as const)}, ${policy ? 1 : null},
+      ${rnd() < 0.8 ? Math.floor(rnd() * 40) * 15 : null}, ${resolved === null ? null : Math.floor(rnd() * 3000)},
+      ${policy ? pick(['pending', 'achieved', 'breached'] as const) : 'pending'}, ${policy ? pick(['pending', 'achieved', 'breached'] as const) : 'pending'},
+      ${type === 'complaint' ? pick(causes) : null},
+      ${new Date(created).toISOString()}::timestamptz, ${resolved === null ? null : new Date(resolved).toISOString()}::timestamptz, ${rnd() < 0.04 ? sql`now()` : null})`);
+  }
+  await t.database.db.execute(sql`insert into tickets (number, type, customer_id, channel, subject, priority, team_id, assignee_id, status, customer_tier, sla_policy_id,
+      response_business_minutes, resolution_business_minutes, sla_first_response, sla_resolution, root_cause, created_at, resolved_at, deleted_at)
+    values ${sql.join(rows, sql`, `)}`);
+});
+afterAll(async () => t.close());
+
+describe('service report figures read in one pass', () => {
+  it('equal one statement per figure, for every scope and filter', async () => {
+    const callers: Array<[Session, ScopeActor, string, SQL]> = [
+      [admin, { id: admin.userId, dataScope: 'all', departmentId: null }, '', sql`true`],
+      [admin, { id: admin.userId, dataScope: 'all', departmentId: null }, `&filter[teamId]=${teamB}`, sql`t.team_id = ${teamB}`],
+      [admin, { id: admin.userId, dataScope: 'all', departmentId: null }, '&filter[importance]=important', sql`t.customer_tier = 'important'`],
+      [agentA, { id: agentA.userId, dataScope: 'department', departmentId: teamA }, '', sql`true`],
+      [repA, { id: repA.userId, dataScope: 'own', departmentId: teamA }, '', sql`true`],
+    ];
+    const totals = new Set<number>();
+    for (const [session, actor, query, filter] of callers) {
+      const expected = await oracle(sql`${ticketVisibleRow(actor, 't')} and ${filter}`);
+      expect(await report(session, query)).toEqual(expected);
+      totals.add(expected.tickets);
+    }
+    // the data exercise what the rollup must get right
+    const all = await oracle(sql`true`);
+    expect(totals.size).toBe(callers.length);
+    expect(all.slaByTier.map((x) => x.tier)).toEqual(['important', 'none', 'ordinary', 'vip']);
+    expect(all.slaByTeam.at(-1)?.teamId).toBeNull();
+    expect(all.topComplaintCauses).toHaveLength(10);
+    expect(all.responseMinutes.count).toBeLessThan(all.tickets);
+  });
+
+  it('gives an empty period no figures', async () => {
+    const res = await t.request(admin, { method: 'GET', url: '/api/v1/service-reports/summary?from=2025-01-01&to=2025-01-31' });
+    const r = res.json();
+    expect(r.tickets).toBe(0);
+    expect(r.responseMinutes).toEqual({ count: 0, median: null, p90: null });
+    expect(r.slaByTier).toEqual([]);
+    expect(r.topComplaintCauses).toEqual([]);
+    expect(r.backlog).toHaveLength(31);
+  });
+});
+
+describe('percentileCont', () => {
+  it('interpolates between the ranks around p·(n − 1) as percentile_cont does', () => {
+    // 10, 20, 20, 40: p90 at rank 2.7 → 20 + 0.7 × 20; the median at rank 1.5 → 20
+    const h = [{ value: 10, n: 1 }, { value: 20, n: 2 }, { value: 40, n: 1 }];
+    expect(percentileCont(h, 0.9)).toBeCloseTo(34, 10);
+    expect(percentileCont(h, 0.5)).toBe(20);
+    expect(percentileCont([{ value: 7, n: 1 }], 0.9)).toBe(7);
+    expect(percentileCont([], 0.5)).toBeNull();
+  });
+});
