@@ -39,10 +39,13 @@ const metricKinds = sql`(values
     ('loyalty_db', m.attitude_class, '')
   ) k(kind, k1, k2)`;
 
-/** The sums every class row carries; expected_spend holds expected revenue next period (purchases × spend per purchase). */
+/**
+ * The sums every class row carries; expected_spend holds expected revenue next period (purchases × spend per purchase).
+ * The float expectations are summed as numeric, per customer: exact and in any order, so that a delta adds up to a rebuild.
+ */
 const metricSums = sql`count(*)::int as customers, coalesce(sum(m.monetary), 0) as value, coalesce(sum(m.clv), 0) as clv,
-  coalesce(sum(m.as_of - m.lifecycle_since), 0)::bigint as days, coalesce(sum(m.expected_purchases), 0)::numeric as expected_purchases,
-  coalesce(sum(m.expected_purchases * m.expected_spend), 0)::numeric as expected_spend`;
+  coalesce(sum(m.as_of - m.lifecycle_since), 0)::bigint as days, coalesce(sum(m.expected_purchases::numeric), 0) as expected_purchases,
+  coalesce(sum((m.expected_purchases * m.expected_spend)::numeric), 0) as expected_spend`;
 
 /** Class rows over the live customers matching `customerFilter` (on `c`), grouped by kind and class only. */
 export function liveMetricRows(customerFilter: SQL, kinds: string[]): SQL {
@@ -62,20 +65,79 @@ const customerMonths = (customerFilter: SQL) => sql`
     group by o.customer_id, date_trunc('month', o.order_date)),
   firsts as (select customer_id, min(m) as cohort from act group by customer_id)`;
 
+/** Orders the cohorts count: confirmed or fulfilled, not deleted, not wholly returned (the same as customerMonths). */
+const countedOrder = sql`o.deleted_at is null and o.status in ('confirmed', 'fulfilled') and o.total > o.returned_amount`;
+
 /**
- * The full rollup's pass over every counted order (the same orders as customerMonths): one group per
- * customer, read in (customer, date) order from orders_analytics_idx — no big sort and no hash of 10M
- * (customer, month) groups, only each customer's ~10 orders put in date order. The
- * cohort is the first month (ms[1]); an order starts a purchasing month when its month differs
- * from the previous order's (ms[i - 1]), which counts each customer once per month.
+ * Each customer's counted orders as two arrays in (date, id) order: their months and net revenue.
+ * Over every order it is one pass read in (customer, date) order from orders_analytics_idx — no big
+ * sort and no hash of 10M (customer, month) groups, only each customer's ~10 orders put in date order.
  */
-const customerOrderMonths = sql`
-  per as (
+const orderArrays = (join: SQL) => sql`
     select o.customer_id, array_agg(date_trunc('month', o.order_date::timestamp)::date order by o.order_date, o.id) as ms,
       array_agg(o.total - o.returned_amount order by o.order_date, o.id) as revs
-    from orders o
-    where o.deleted_at is null and o.status in ('confirmed', 'fulfilled') and o.total > o.returned_amount
-    group by o.customer_id)`;
+    from orders o ${join}
+    where ${countedOrder}
+    group by o.customer_id`;
+
+/**
+ * Cohort × activity cells of the customers in `from` (columns sign, owner_id, province, ms, revs),
+ * at both grains. The cohort is the first month (ms[1]); an order starts a purchasing month when its
+ * month differs from the previous order's (ms[i - 1]), which counts each customer once per month.
+ * `sign` is -1 for what a customer counted for before an incremental update.
+ */
+const cohortCells = (from: SQL) => sql`
+    select case when grouping(x.owner_id) = 0 then 'owner' else 'province' end as grain, x.owner_id, x.province, x.ms[1] as cohort_month, u.m as activity_month,
+      coalesce(sum(x.sign) filter (where u.i = 1 or x.ms[u.i - 1] <> u.m), 0)::int as customers, sum(x.sign)::int as orders, sum(x.sign * u.rev) as revenue
+    from (${from}) x cross join lateral unnest(x.ms, x.revs) with ordinality u(m, rev, i)
+    group by grouping sets ((x.ms[1], u.m, x.owner_id), (x.ms[1], u.m, x.province))`;
+
+/** Each class kind of metricKinds as the key column(s) of one grouping set over metricKeys, in the same order. */
+const KIND_KEYS: Array<[kind: string, keys: string[]]> = [
+  ['totals', []],
+  ['value_band', ['value_band']],
+  ['abc', ['abc_class']],
+  ['rf', ['rfm_r', 'rfm_f']],
+  ['segment', ['rfm_segment']],
+  ['quadrant', ['value_quadrant']],
+  ['clv_band', ['clv_band']],
+  ['clv_segment', ['clv_segment']],
+  ['clv_cohort', ['clv_cohort']],
+  ['lifecycle', ['lifecycle_stage']],
+  ['loyalty_rk', ['loyalty_class']],
+  ['loyalty_db', ['attitude_class']],
+];
+
+/** metricKinds' keys of one customer_metrics row `m` as columns, and the amounts metricSums adds up. */
+const metricKeys = sql`${valueBand(sql`m.monetary`)}::text as value_band, m.abc_class, m.rfm_r::text as rfm_r, m.rfm_f::text as rfm_f, m.rfm_segment, m.value_quadrant,
+  ${clvBand(sql`m.clv`)}::text as clv_band, case when m.clv is not null then m.rfm_segment end as clv_segment,
+  case when m.clv is not null then to_char(m.first_purchase_on, 'YYYY-"Q"Q') end as clv_cohort, m.lifecycle_stage, m.loyalty_class, m.attitude_class,
+  m.monetary, m.clv, m.as_of - m.lifecycle_since as days, m.expected_purchases::numeric as expected_purchases, (m.expected_purchases * m.expected_spend)::numeric as expected_spend`;
+
+/**
+ * Class rows at both grains (the same rows as metricKinds × metricSums) of the customer_metrics rows `m`
+ * in `from`, whose `c` names each one's owner_id and province ('' when unknown). One pass, one grouping
+ * set per kind and grain: no (customer × kind) rows to build (a lateral of ~11M rows at 1M customers)
+ * and no intermediate cells by owner and province. `sign` -1 takes the rows away in a delta.
+ */
+const metricCells = (from: SQL, sign: 1 | -1 = 1) => {
+  const s = sql.raw(String(sign));
+  const sets = ['owner_id', 'province'].flatMap((grain) => KIND_KEYS.map(([, keys]) => `(${[grain, ...keys].join(', ')})`));
+  const keyed = (keys: string[]) => keys.map((k) => `grouping(b.${k}) = 0`).join(' and ');
+  const kind = `case ${KIND_KEYS.filter(([, keys]) => keys.length).map(([kind, keys]) => `when ${keyed(keys)} then '${kind}'`).join(' ')} else 'totals' end`;
+  const k1 = `case ${KIND_KEYS.filter(([, keys]) => keys.length).map(([, keys]) => `when ${keyed(keys)} then b.${keys[0]}`).join(' ')} else '' end`;
+  return sql`
+    select x.grain, x.owner_id, x.province, x.kind, x.k1, x.k2, ${s} * x.customers as customers, ${s} * x.value as value, ${s} * x.clv as clv,
+      ${s} * x.days as days, ${s} * x.expected_purchases as expected_purchases, ${s} * x.expected_spend as expected_spend
+    from (
+      select case when grouping(b.owner_id) = 0 then 'owner' else 'province' end as grain, b.owner_id, b.province,
+        ${sql.raw(kind)} as kind, ${sql.raw(k1)} as k1, case when grouping(b.rfm_f) = 0 then b.rfm_f else '' end as k2,
+        count(*)::int as customers, coalesce(sum(b.monetary), 0) as value, coalesce(sum(b.clv), 0) as clv, coalesce(sum(b.days), 0)::bigint as days,
+        coalesce(sum(b.expected_purchases), 0) as expected_purchases, coalesce(sum(b.expected_spend), 0) as expected_spend
+      from (select c.owner_id, c.province, ${metricKeys} ${from}) b
+      group by grouping sets (${sql.raw(sets.join(', '))})) x
+    where x.k1 is not null`;
+};
 
 /** Cohort × activity month over the live customers matching `customerFilter` (on `c`). */
 export function liveCohortRows(customerFilter: SQL, cohortFilter: SQL): SQL {
@@ -85,41 +147,185 @@ export function liveCohortRows(customerFilter: SQL, cohortFilter: SQL): SQL {
     group by f.cohort, a.m`;
 }
 
+
+const METRIC_COLUMNS = ['grain', 'owner_id', 'province', 'kind', 'k1', 'k2', 'customers', 'value', 'clv', 'days', 'expected_purchases', 'expected_spend'] as const;
+const METRIC_TYPES: Record<(typeof METRIC_COLUMNS)[number], string> = {
+  grain: 'text', owner_id: 'bigint', province: 'text', kind: 'text', k1: 'text', k2: 'text',
+  customers: 'int', value: 'numeric', clv: 'numeric', days: 'bigint', expected_purchases: 'numeric', expected_spend: 'numeric',
+};
+
+/** What some customers count for in the metric rollups, read before their scores are overwritten. */
+export interface RolledUpScores {
+  /** The run the rollups reflected when this was read: the delta applies to that state only. */
+  stateRunId: number;
+  /** Their class rows at both grains, negated, one array per column (METRIC_COLUMNS) as text. */
+  columns: Array<Array<string | null>>;
+}
+
 /**
- * Rebuilds the dashboards' rollups from the scores of run `runId` (customer_metrics), the class
- * changes of every run not yet rolled up (customer_metric_history) and the orders. One transaction:
- * readers see the old rollups until it commits. Owners and regions are the customers' current ones.
+ * Before an incremental run writes the scores of `customerIds`: what those customers count for in
+ * the metric rollups now (under the owner and province they were rolled up with), so that the
+ * rollups can take it away afterwards. Null when there are no rollups to update yet.
  */
-export async function refreshDashboardRollups(database: Database, { runId, asOf }: { runId: number; asOf: string }): Promise<{ metricRows: number; cohortRows: number; flowRows: number }> {
+export async function readRolledUpScores(database: Database, customerIds: number[]): Promise<RolledUpScores | null> {
+  const [state] = await database.rows<{ run_id: number }>(sql`select run_id from analytics_rollup_state`);
+  if (!state) return null;
+  const ids = sql`${`{${customerIds.join(',')}}`}::bigint[]`;
+  const rows = await database.rows<Record<string, string | null>>(sql`
+    select ${sql.raw(METRIC_COLUMNS.map((c) => `x.${c}::text`).join(', '))}
+    from (${metricCells(sql`from customer_metrics m join analytics_rollup_customers c on c.customer_id = m.customer_id and m.customer_id = any(${ids})`, -1)}) x`);
+  return { stateRunId: Number(state.run_id), columns: METRIC_COLUMNS.map((c) => rows.map((r) => r[c] ?? null)) };
+}
+
+export interface RollupCounts {
+  /** full: rebuilt from every customer; delta: updated by the changed customers only. */
+  how: 'full' | 'delta';
+  /** Customers whose contribution changed (delta), or every customer counted (full). */
+  customers: number;
+  metricRows: number;
+  cohortRows: number;
+  flowRows: number;
+}
+
+/** A PostgreSQL array literal of text values (null elements as NULL), for one parameter per column. */
+function pgArray(values: Array<string | null>): string {
+  return `{${values.map((v) => (v === null ? 'NULL' : `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`)).join(',')}}`;
+}
+
+type Tx = Parameters<Parameters<Database['db']['transaction']>[0]>[0];
+const count = (r: unknown) => Number((r as { rowCount?: number; affectedRows?: number }).rowCount ?? (r as { affectedRows?: number }).affectedRows ?? 0);
+
+/** Every rollup and the per-customer record from scratch: the scores of customer_metrics, every counted order, current owners and regions. */
+async function rebuildAll(database: Database, tx: Tx): Promise<Omit<RollupCounts, 'flowRows'>> {
+  await tx.execute(sql`delete from analytics_metric_rollups`);
+  await tx.execute(sql`delete from analytics_cohort_activity`);
+  // only this refresh reads the per-customer record (under the refresh's lock): no reader to keep
+  await tx.execute(sql`truncate analytics_rollup_customers`);
+  // the record and the cohorts from one pass over the orders (the record's rows, hashed by cohort and month)
+  const [members] = await database.rows<{ n: number; cohorts: number }>(
+    sql`with base as materialized (
+        select c.id, c.owner_id, coalesce(c.province, '') as province, p.ms, p.revs
+        from customers c left join (${orderArrays(sql``)}) p on p.customer_id = c.id
+        where c.deleted_at is null and (p.customer_id is not null or exists (select 1 from customer_metrics m where m.customer_id = c.id))),
+      recorded as (insert into analytics_rollup_customers (customer_id, owner_id, province, order_months, order_revenue) select * from base returning 1),
+      cohorts as (
+        insert into analytics_cohort_activity (grain, owner_id, province, cohort_month, activity_month, customers, orders, revenue)
+        ${cohortCells(sql`select 1 as sign, b.owner_id, b.province, b.ms, b.revs from base b where b.ms is not null`)}
+        returning 1)
+      select (select count(*) from recorded)::int as n, (select count(*) from cohorts)::int as cohorts`,
+    tx,
+  );
+  await tx.execute(sql`analyze analytics_rollup_customers`);
+  const metrics = await tx.execute(sql`
+    insert into analytics_metric_rollups (${sql.raw(METRIC_COLUMNS.join(', '))})
+    ${metricCells(sql`from customer_metrics m join analytics_rollup_customers c on c.customer_id = m.customer_id`)}`);
+  return { how: 'full', customers: Number(members?.n ?? 0), metricRows: count(metrics), cohortRows: Number(members?.cohorts ?? 0) };
+}
+
+/**
+ * Updates the rollups by the delta of the customers whose contribution may have changed since the
+ * state's run: those this run scored (their earlier class rows in `before`) and those whose owner,
+ * region or deletion changed since the state's mark (owners change without any new order).
+ */
+async function applyDelta(database: Database, tx: Tx, o: { customerIds: number[]; before: RolledUpScores; since: Date | string }): Promise<Omit<RollupCounts, 'flowRows'>> {
+  const ids = sql`${`{${o.customerIds.join(',')}}`}::bigint[]`;
+  const since = sql`${o.since instanceof Date ? o.since.toISOString() : o.since}::timestamptz`;
+  await tx.execute(sql`create temp table rollup_changed (customer_id bigint primary key, scored boolean not null) on commit drop`);
+  // candidates from the two small indexes on customers (changed since the mark, deleted since the mark),
+  // kept when what they count under differs from their record
+  await tx.execute(sql`
+    insert into rollup_changed (customer_id, scored)
+    select id, true from unnest(${ids}) as u(id)
+    union all
+    select c.id, false from (
+        select id from customers where deleted_at is null and updated_at > ${since}
+        union select id from customers where deleted_at > ${since}) k
+      join customers c on c.id = k.id
+      left join analytics_rollup_customers r on r.customer_id = c.id
+    where not (c.id = any(${ids})) and case
+      when r.customer_id is null then c.deleted_at is null and (exists (select 1 from customer_metrics m where m.customer_id = c.id)
+        or exists (select 1 from orders o where o.customer_id = c.id and ${countedOrder}))
+      else c.deleted_at is not null or c.owner_id is distinct from r.owner_id or coalesce(c.province, '') <> r.province end`);
+  await tx.execute(sql`analyze rollup_changed`);
+  const [changed] = await database.rows<{ n: number }>(sql`select count(*)::int as n from rollup_changed`, tx);
+  const cols = METRIC_COLUMNS.map((c, k) => sql`${pgArray(o.before.columns[k]!)}::${sql.raw(METRIC_TYPES[c])}[]`);
+  const sumsOf = ['customers', 'value', 'clv', 'days', 'expected_purchases', 'expected_spend'];
+  // before (scored: read ahead of the write; others: their unchanged scores under their recorded owner) taken away, after added
+  const metrics = await tx.execute(sql`
+    insert into analytics_metric_rollups (${sql.raw(METRIC_COLUMNS.join(', '))})
+    select d.grain, d.owner_id, d.province, d.kind, d.k1, d.k2, ${sql.raw(sumsOf.map((c) => `sum(d.${c})`).join(', '))}
+    from (
+      select * from unnest(${sql.join(cols, sql`, `)}) as b(${sql.raw(METRIC_COLUMNS.join(', '))})
+      union all
+      ${metricCells(sql`from customer_metrics m join rollup_changed d on d.customer_id = m.customer_id and not d.scored join analytics_rollup_customers c on c.customer_id = m.customer_id`, -1)}
+      union all
+      ${metricCells(sql`from customer_metrics m join rollup_changed d on d.customer_id = m.customer_id
+        join (select id, owner_id, coalesce(province, '') as province from customers where deleted_at is null) c on c.id = m.customer_id`)}
+    ) d
+    group by d.grain, d.owner_id, d.province, d.kind, d.k1, d.k2
+    having ${sql.raw(sumsOf.map((c) => `sum(d.${c}) <> 0`).join(' or '))}
+    on conflict (grain, kind, owner_id, province, k1, k2) do update set
+      ${sql.raw(sumsOf.map((c) => `${c} = analytics_metric_rollups.${c} + excluded.${c}`).join(', '))}`);
+  await tx.execute(sql`delete from analytics_metric_rollups where customers = 0`);
+
+  await tx.execute(sql`create temp table rollup_after on commit drop as ${orderArrays(sql`join rollup_changed d on d.customer_id = o.customer_id`)}`);
+  const cohorts = await tx.execute(sql`
+    insert into analytics_cohort_activity (grain, owner_id, province, cohort_month, activity_month, customers, orders, revenue)
+    select * from (${cohortCells(sql`
+      select -1 as sign, r.owner_id, r.province, r.order_months as ms, r.order_revenue as revs
+      from analytics_rollup_customers r join rollup_changed d on d.customer_id = r.customer_id where r.order_months is not null
+      union all
+      select 1, c.owner_id, coalesce(c.province, ''), a.ms, a.revs from rollup_after a join customers c on c.id = a.customer_id and c.deleted_at is null`)}) x
+    where x.customers <> 0 or x.orders <> 0 or x.revenue <> 0
+    on conflict (grain, cohort_month, owner_id, province, activity_month) do update set
+      customers = analytics_cohort_activity.customers + excluded.customers, orders = analytics_cohort_activity.orders + excluded.orders,
+      revenue = analytics_cohort_activity.revenue + excluded.revenue`);
+  await tx.execute(sql`delete from analytics_cohort_activity where orders = 0`);
+
+  // their record now: what the next delta takes away
+  await tx.execute(sql`delete from analytics_rollup_customers r using rollup_changed d where r.customer_id = d.customer_id`);
+  await tx.execute(sql`
+    insert into analytics_rollup_customers (customer_id, owner_id, province, order_months, order_revenue)
+    select c.id, c.owner_id, coalesce(c.province, ''), a.ms, a.revs
+    from rollup_changed d join customers c on c.id = d.customer_id and c.deleted_at is null left join rollup_after a on a.customer_id = c.id
+    where a.customer_id is not null or exists (select 1 from customer_metrics m where m.customer_id = c.id)`);
+  return { how: 'delta', customers: Number(changed?.n ?? 0), metricRows: count(metrics), cohortRows: count(cohorts) };
+}
+
+/**
+ * Brings the dashboards' rollups to run `runId`: rebuilt from the scores (customer_metrics) and the
+ * orders, or — given the customers an incremental run scored and what they counted for before it
+ * (readRolledUpScores) — updated by their delta and that of customers moved to another owner or
+ * region. A delta applies only to the state it was read against, with no run in between that may
+ * have written scores without rolling them up; otherwise everything is rebuilt. Flows take the class
+ * changes of every run not yet rolled up. One transaction: readers see the old rollups until it
+ * commits. Owners and regions are the customers' current ones.
+ */
+export async function refreshDashboardRollups(
+  database: Database,
+  { runId, asOf, changed }: { runId: number; asOf: string; changed?: { customerIds: number[]; before: RolledUpScores | null } },
+): Promise<RollupCounts> {
   return database.db.transaction(async (tx) => {
-    const grainOf = sql`case when grouping(c.owner_id) = 0 then 'owner' else 'province' end`;
-    // Plan guards for the two big statements: a serial plan (parallel workers each re-ran the whole
+    // Plan guards for the big statements of a rebuild: a serial plan (parallel workers each re-ran the whole
     // per-customer pass) and memory for hashing ~10M rows into a few 100k cells; both end with the transaction.
     await tx.execute(sql`set local max_parallel_workers_per_gather = 0`);
     await tx.execute(sql`set local work_mem = '256MB'`);
-    await tx.execute(sql`delete from analytics_metric_rollups`);
-    // One hash over the ~11M (customer, class) rows by owner and province together, then both grains
-    // from its few 100k cells: hashing the big input once instead of once per grouping set.
-    const metrics = await tx.execute(sql`
-      insert into analytics_metric_rollups (run_id, grain, owner_id, province, kind, k1, k2, customers, value, clv, days, expected_purchases, expected_spend)
-      select ${runId}::bigint, case when grouping(x.owner_id) = 0 then 'owner' else 'province' end, x.owner_id, x.province, x.kind, x.k1, x.k2,
-        sum(x.customers)::int, sum(x.value), sum(x.clv), sum(x.days)::bigint, sum(x.expected_purchases), sum(x.expected_spend)
-      from (select c.owner_id, coalesce(c.province, '') as province, k.kind, k.k1, k.k2, ${metricSums}
-        from customer_metrics m join customers c on c.id = m.customer_id and c.deleted_at is null
-        cross join lateral ${metricKinds}
-        where k.k1 is not null
-        group by k.kind, k.k1, k.k2, c.owner_id, coalesce(c.province, '')) x
-      group by grouping sets ((x.kind, x.k1, x.k2, x.owner_id), (x.kind, x.k1, x.k2, x.province))`);
+    // gap: a run since the state's that did not finish may have written scores it never rolled up;
+    // unrecorded: rollups kept from before the per-customer record existed (migration 0018)
+    const [state] = await database.rows<{ run_id: number; since: string; gap: boolean; unrecorded: boolean }>(
+      sql`select s.run_id, s.customers_seen_until::text as since,
+          exists (select 1 from analytics_runs r where r.id > s.run_id and r.id < ${runId} and r.status <> 'succeeded') as gap,
+          not exists (select 1 from analytics_rollup_customers) and exists (select 1 from analytics_metric_rollups) as unrecorded
+        from analytics_rollup_state s for update`,
+      tx,
+    );
+    const before = changed?.before;
+    const counts =
+      changed && before && state && Number(state.run_id) === before.stateRunId && !state.gap && !state.unrecorded
+        ? await applyDelta(database, tx, { customerIds: changed.customerIds, before, since: state.since })
+        : await rebuildAll(database, tx);
 
-    await tx.execute(sql`delete from analytics_cohort_activity`);
-    const cohorts = await tx.execute(sql`
-      with ${customerOrderMonths}
-      insert into analytics_cohort_activity (grain, owner_id, province, cohort_month, activity_month, customers, orders, revenue)
-      select ${grainOf}, c.owner_id, coalesce(c.province, ''), p.ms[1], u.m, count(*) filter (where u.i = 1 or p.ms[u.i - 1] <> u.m)::int, count(*)::int, sum(u.rev)
-      from per p join customers c on c.id = p.customer_id and c.deleted_at is null
-      cross join lateral unnest(p.ms, p.revs) with ordinality u(m, rev, i)
-      group by grouping sets ((p.ms[1], u.m, c.owner_id), (p.ms[1], u.m, coalesce(c.province, '')))`);
-
+    const grainOf = sql`case when grouping(c.owner_id) = 0 then 'owner' else 'province' end`;
     // Runs whose changes are not rolled up yet (this one, and any before the rollups existed), dated by their as-of day.
     const todo = sql`(select r.id from analytics_runs r where r.id = ${runId}
       or (r.id < ${runId} and not exists (select 1 from analytics_flow_rollups f where f.run_id = r.id)))`;
@@ -131,7 +337,11 @@ export async function refreshDashboardRollups(database: Database, { runId, asOf 
       left join analytics_runs r on r.id = h.run_id
       where h.run_id in ${todo} and h.metric in ('rfm_segment', 'lifecycle_stage')
       group by grouping sets ((h.run_id, r.as_of, h.metric, h.from_value, h.to_value, c.owner_id), (h.run_id, r.as_of, h.metric, h.from_value, h.to_value, coalesce(c.province, '')))`);
-    const count = (r: unknown) => Number((r as { rowCount?: number; affectedRows?: number }).rowCount ?? (r as { affectedRows?: number }).affectedRows ?? 0);
-    return { metricRows: count(metrics), cohortRows: count(cohorts), flowRows: count(flows) };
+    // the mark is the run's start (its orders_seen_until): customers changed during the run are looked at again next time
+    await tx.execute(sql`
+      insert into analytics_rollup_state (id, run_id, customers_seen_until, refreshed_at)
+      select 1, ${runId}, coalesce((select orders_seen_until from analytics_runs where id = ${runId}), now()), now()
+      on conflict (id) do update set run_id = excluded.run_id, customers_seen_until = excluded.customers_seen_until, refreshed_at = excluded.refreshed_at`);
+    return { ...counts, flowRows: count(flows) };
   });
 }

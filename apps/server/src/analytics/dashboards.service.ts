@@ -44,8 +44,7 @@ interface Basis {
 
 async function latestBasis(database: Database): Promise<Basis> {
   const [row] = await database.rows<{ run_id: number; as_of: string | null }>(sql`
-    select l.run_id, to_char(r.as_of, 'YYYY-MM-DD') as as_of
-    from (select run_id from analytics_metric_rollups order by run_id desc limit 1) l left join analytics_runs r on r.id = l.run_id`);
+    select s.run_id, to_char(r.as_of, 'YYYY-MM-DD') as as_of from analytics_rollup_state s left join analytics_runs r on r.id = s.run_id`);
   return row ? { runId: Number(row.run_id), asOf: row.as_of } : { runId: null, asOf: null };
 }
 
@@ -74,7 +73,7 @@ async function classRows(database: Database, ctx: Ctx, q: DashboardQuery, basis:
       : sql`select r.kind, r.k1, r.k2, sum(r.customers)::int as customers, sum(r.value) as value, sum(r.clv) as clv, sum(r.days)::bigint as days,
             sum(r.expected_purchases) as expected_purchases, sum(r.expected_spend) as expected_spend
           from analytics_metric_rollups r
-          where r.run_id = ${basis.runId} and r.grain = ${src.grain} and r.kind in (${sql.join(kinds.map((k) => sql`${k}`), sql`, `)}) and ${src.where}
+          where r.grain = ${src.grain} and r.kind in (${sql.join(kinds.map((k) => sql`${k}`), sql`, `)}) and ${src.where}
           group by r.kind, r.k1, r.k2`;
   const rows = await database.rows<ClassRow>(sql`
     select x.kind, x.k1, x.k2, x.customers, round(x.value, 2)::text as value, round(x.clv, 2)::text as clv,
@@ -314,7 +313,7 @@ export async function loyaltyDashboard(database: Database, ctx: Ctx, q: Dashboar
 }
 
 export async function cohortsDashboard(database: Database, ctx: Ctx, q: DashboardQuery): Promise<CohortsDashboard> {
-  const [state] = await database.rows<{ refreshed_at: string | null }>(sql`select max(refreshed_at)::text as refreshed_at from (select refreshed_at from analytics_cohort_activity limit 1) x`);
+  const [state] = await database.rows<{ refreshed_at: string | null }>(sql`select refreshed_at::text as refreshed_at from analytics_rollup_state`);
   const refreshedAt = state?.refreshed_at ? new Date(state.refreshed_at).toISOString() : null;
   const cohortFilter = (col: SQL): SQL => {
     const parts: SQL[] = [sql`true`];
