@@ -11,7 +11,7 @@ import type { FrozenModel } from './score-population.js';
 import { scoreInWorker } from './score-in-worker.js';
 import { feedImportance, LOAD_CHUNK, replaceMetrics, WRITE_CHUNK, writeMetrics } from './write-metrics.js';
 import { syncCustomerWarnings } from './warnings.service.js';
-import { refreshDashboardRollups } from './dashboard-rollups.js';
+import { readRolledUpScores, refreshDashboardRollups } from './dashboard-rollups.js';
 
 /** Advisory lock key of the analytics refresh (unique among jobs/run-job.ts keys). */
 export const ANALYTICS_LOCK = 7_361_361;
@@ -126,6 +126,9 @@ async function work(database: Database, runId: number, settings: AnalyticsSettin
   // off the event loop: the server keeps answering while a million customers are scored
   const scores = await scoreInWorker({ summary, settings, frozen, chunk: mode === 'full' ? LOAD_CHUNK : WRITE_CHUNK, checkEnd });
   lap('score');
+  // what the changed customers count for in the dashboards now, read before their scores are overwritten: the rollups take it away
+  const rolledUp = ids ? await readRolledUpScores(database, ids) : null;
+  lap('rollupsBefore');
   await setProgress(database, runId, { phase: 'write', done: 0, total: summary.n }, o);
   // a full run replaces the table as a whole (customers deleted or merged since keep no stale scores)
   const written = await (mode === 'full' ? replaceMetrics : writeMetrics)(database, {
@@ -152,10 +155,12 @@ async function work(database: Database, runId: number, settings: AnalyticsSettin
   // made by the scoring worker from the same aggregate pass (full runs only)
   const check = scores.modelCheck;
   await setProgress(database, runId, { phase: 'warnings', done: 0, total: 1 }, o);
-  const warnings = await syncCustomerWarnings(database, { runId, asOf, settings, ...(o.timeZone ? { timeZone: o.timeZone } : {}) });
+  // incremental: churn warnings for its own customers and what changed since the last run; overdue ones are the daily job's
+  const warnings = await syncCustomerWarnings(database, { runId, asOf, settings, ...(o.timeZone ? { timeZone: o.timeZone } : {}), ...(ids ? { scoredIds: summary.ids } : {}) });
   lap('warnings');
   await setProgress(database, runId, { phase: 'rollups', done: 0, total: 1 }, o);
-  const rollups = mode === 'full' || summary.n > 0 ? await refreshDashboardRollups(database, { runId, asOf }) : null;
+  // incremental: by the delta of the changed customers (and of those moved to another owner or region meanwhile)
+  const rollups = await refreshDashboardRollups(database, { runId, asOf, ...(ids ? { changed: { customerIds: ids, before: rolledUp } } : {}) });
   lap('rollups');
   const counts: Record<string, unknown> = {
     customers: summary.n,

@@ -3,7 +3,8 @@ import { sql } from 'drizzle-orm';
 import { defaultAnalyticsSettings, type AnalyticsSettings } from '@guanxi/contracts';
 import { createTestContext, type Session, type TestContext } from '../test/test-app.js';
 import { jobs, runJob } from '../jobs/run-job.js';
-import { COOL_OFF_DAYS, syncCustomerWarnings } from './warnings.service.js';
+import { COOL_OFF_DAYS, syncCustomerWarnings, type SyncResult } from './warnings.service.js';
+import { refreshAnalytics } from './refresh-analytics.js';
 import { recommendAction } from './recommend-action.js';
 
 let t: TestContext;
@@ -210,8 +211,8 @@ describe('overdue warnings', () => {
       values (${`W-${++orderSeq}`}, ${customerId}, ${ownerId}, current_date - 200, 'confirmed', ${amount}::numeric, ${amount}::numeric) returning id`);
     const [p] = await t.database.rows<{ id: number }>(sql`insert into payment_plans (order_id) values (${o!.id}) returning id`);
     const [i] = await t.database.rows<{ id: number }>(sql`
-      insert into payment_instalments (plan_id, order_id, owner_id, seq, due_date, amount, paid_amount)
-      values (${p!.id}, ${o!.id}, ${ownerId}, 1, (now() at time zone 'Asia/Shanghai')::date - ${daysAgo}::int, ${amount}::numeric, ${paid}::numeric) returning id`);
+      insert into payment_instalments (plan_id, order_id, owner_id, customer_id, seq, due_date, amount, paid_amount)
+      values (${p!.id}, ${o!.id}, ${ownerId}, ${customerId}, 1, (now() at time zone 'Asia/Shanghai')::date - ${daysAgo}::int, ${amount}::numeric, ${paid}::numeric) returning id`);
     return Number(i!.id);
   }
 
@@ -271,5 +272,142 @@ describe('overdue warnings', () => {
     await sync();
     expect((await warningsOf(id))[0]).toMatchObject({ level: 'high' });
     expect((await tasksOf(id))[0]).toMatchObject({ priority: 'high' });
+  });
+});
+
+describe('churn warnings of an incremental run', () => {
+  /** An analytics run's record: the previous one is the baseline of an incremental run's sync. */
+  async function runRecord(status: 'running' | 'succeeded' | 'failed', w: Partial<AnalyticsSettings['warnings']> = {}): Promise<number> {
+    const [r] = await t.database.rows<{ id: number }>(sql`
+      insert into analytics_runs (mode, trigger, status, as_of, settings) values ('incremental', 'manual', ${status}, '2026-06-01', ${JSON.stringify(settings(w))}::jsonb) returning id`);
+    return Number(r!.id);
+  }
+  const syncScored = (runId: number, scoredIds: number[], w: Partial<AnalyticsSettings['warnings']> = {}, now?: Date) =>
+    syncCustomerWarnings(t.database, { runId, asOf: '2026-06-01', settings: settings(w), timeZone: 'Asia/Shanghai', scoredIds, ...(now ? { now } : {}) });
+  /** Every churn warning, open or closed, with what a sync may change on it. */
+  const churnWarnings = () =>
+    t.database.rows<{ id: number; customer_id: number; owner_id: number; level: string; score: number; closed_because: string | null }>(
+      sql`select id, customer_id, owner_id, level, score, closed_because from customer_warnings where kind = 'churn' order by id`,
+    );
+  const moveTo = (id: number, ownerId: number | null) => t.database.db.execute(sql`update customers set owner_id = ${ownerId}, updated_at = now() where id = ${id}`);
+
+  it('re-evaluates only the customers that changed, and ends where a full sync would', async () => {
+    const kept = await customer('分数变了等级没变', rep.userId, 'vip', 'computed');
+    await metrics(kept, { level: 'high', score: 0.7, tier: 'vip' });
+    const rose = await customer('升到高风险', rep.userId, 'vip', 'computed');
+    await metrics(rose, { level: 'low', score: 0.2, tier: 'vip' });
+    const fell = await customer('降到低风险', rep.userId, 'vip', 'computed');
+    await metrics(fell, { level: 'high', score: 0.8, tier: 'vip' });
+    const untouched = await customer('没有变化', rep.userId, 'important', 'computed');
+    await metrics(untouched, { level: 'high', score: 0.75, tier: 'important' });
+    const moved = await customer('换负责人未重算', rep.userId, 'vip', 'computed');
+    await metrics(moved, { level: 'high', score: 0.7, tier: 'vip' });
+    const claimed = await customer('从公海领取', null, 'vip', 'computed');
+    await metrics(claimed, { level: 'high', score: 0.9, tier: 'vip' });
+    // the previous run and its sync
+    await runRecord('succeeded');
+    await sync();
+    const before = await churnWarnings();
+    const openOf = (rows: typeof before, id: number) => rows.find((w) => Number(w.customer_id) === id && w.closed_because === null);
+    expect(openOf(before, kept)).toBeDefined();
+    expect(openOf(before, rose)).toBeUndefined();
+    expect(openOf(before, claimed)).toBeUndefined();
+
+    // this run scores three customers; two others change owner meanwhile
+    await metrics(kept, { level: 'high', score: 0.75, tier: 'vip' });
+    await metrics(rose, { level: 'high', score: 0.8, tier: 'vip' });
+    await metrics(fell, { level: 'low', score: 0.1, tier: 'vip' });
+    await moveTo(moved, rep2.userId);
+    await moveTo(claimed, rep2.userId);
+    const runId = await runRecord('running');
+    const r = await syncScored(runId, [kept, rose, fell]);
+    const [all] = await t.database.rows<{ n: number }>(sql`select count(*)::int as n from customers`);
+    expect(r.churnCandidates).toBeTypeOf('number');
+    expect(r.churnCandidates!).toBeLessThan(all!.n);
+    expect(r.overdueSynced).toBe(false);
+
+    const after = await churnWarnings();
+    // the same warning, with the new score
+    expect(openOf(after, kept)).toMatchObject({ id: openOf(before, kept)!.id, score: 0.75 });
+    expect(openOf(after, untouched)).toMatchObject({ id: openOf(before, untouched)!.id });
+    expect(openOf(after, rose)).toMatchObject({ level: 'high', owner_id: rep.userId });
+    expect(openOf(after, fell)).toBeUndefined();
+    expect(after.find((w) => Number(w.customer_id) === fell)).toMatchObject({ closed_because: 'cause_gone' });
+    expect(Number(openOf(after, moved)!.owner_id)).toBe(rep2.userId);
+    expect(Number(openOf(after, claimed)!.owner_id)).toBe(rep2.userId);
+    expect((await tasksOf(rose)).filter((x) => x.done_at === null)).toHaveLength(1);
+
+    // a full sync finds nothing left to do about churn
+    await sync();
+    expect(await churnWarnings()).toEqual(after);
+  });
+
+  it('raises a done warning again once the cool-off is over, though the customer was not scored', async () => {
+    const id = await customer('冷却期后未重算', rep.userId, 'vip', 'computed');
+    await metrics(id, { level: 'high', score: 0.7, tier: 'vip' });
+    await runRecord('succeeded');
+    await sync();
+    const [task] = await tasksOf(id);
+    await t.request(rep, { method: 'PATCH', url: `/api/v1/tasks/${task!.id}`, payload: { done: true, version: task!.version } });
+    const later = new Date(Date.now() + (COOL_OFF_DAYS + 1) * 86_400_000);
+    const r = await syncScored(await runRecord('running'), [], {}, later);
+    expect(r.churnCandidates).toBeTypeOf('number');
+    const ws = await warningsOf(id);
+    expect(ws.map((w) => w.closed_because)).toEqual(['task_done', null]);
+    const snapshot = await churnWarnings();
+    await sync({}, later);
+    expect(await churnWarnings()).toEqual(snapshot);
+  });
+
+  it('after an incremental refresh, the churn warnings are those a full sync gives', async () => {
+    const wide = settings({ churnLevel: 'medium', churnTiers: [] });
+    await t.database.db.execute(sql`insert into settings (scope, key, value) values ('analytics', 'model', ${JSON.stringify(wide)}::jsonb) on conflict do nothing`);
+    await t.database.db.execute(sql`update settings set value = ${JSON.stringify(wide)}::jsonb where scope = 'analytics' and key = 'model'`);
+    let n = 0;
+    const buy = (customerId: number, date: string) =>
+      t.database.db.execute(sql`
+        insert into orders (number, customer_id, owner_id, order_date, status, subtotal, total, cost, gross_margin)
+        values (${`R-${++n}-${customerId}`}, ${customerId}, ${rep.userId}, ${date}::date, 'confirmed', 1000, 1000, 600, 400)`);
+    // five who bought every month until last summer, five who still do
+    const silent: number[] = [];
+    for (let k = 0; k < 10; k++) {
+      const id = await customer(`月度客户${k}`, k % 2 ? rep.userId : rep2.userId);
+      if (k < 5) silent.push(id);
+      for (let m = 0; m < 12; m++) await buy(id, `${k < 5 ? 2024 : 2025}-${String(m + 1).padStart(2, '0')}-15`);
+      if (k >= 5) for (let m = 0; m < 5; m++) await buy(id, `2026-${String(m + 1).padStart(2, '0')}-15`);
+    }
+    const full = await refreshAnalytics(t.database, { mode: 'full', trigger: 'manual', asOf: '2026-06-01' });
+    expect(full.status).toBe('succeeded');
+    const open = await t.database.rows<{ n: number }>(sql`select count(*)::int as n from customer_warnings where kind = 'churn' and closed_at is null and customer_id = any(${`{${silent.join(',')}}`}::bigint[])`);
+    expect(open[0]!.n).toBeGreaterThan(0);
+
+    // two of the silent ones come back
+    for (const id of silent.slice(0, 2)) for (const d of ['2026-04-20', '2026-05-10', '2026-05-25']) await buy(id, d);
+    const inc = await refreshAnalytics(t.database, { mode: 'incremental', trigger: 'manual', asOf: '2026-06-01' });
+    expect(inc).toMatchObject({ status: 'succeeded', mode: 'incremental' });
+    const counts = (inc as { counts: { warnings: SyncResult } }).counts.warnings;
+    expect(counts.churnCandidates).toBeTypeOf('number');
+    const afterIncremental = await churnWarnings();
+    await syncCustomerWarnings(t.database, { runId: (inc as { runId: number }).runId, asOf: '2026-06-01', settings: wide, timeZone: 'Asia/Shanghai' });
+    expect(await churnWarnings()).toEqual(afterIncremental);
+  });
+
+  it('evaluates every customer when the previous run failed or used other churn thresholds', async () => {
+    const ordinary = await customer('普通客户高风险', rep.userId, 'ordinary', 'computed');
+    await metrics(ordinary, { level: 'high', score: 0.7, tier: 'ordinary' });
+    await runRecord('succeeded');
+    await sync();
+    expect(await warningsOf(ordinary)).toHaveLength(0);
+    // every tier now: not among this run's customers, the ordinary one gets its warning all the same
+    const widened = await syncScored(await runRecord('running', { churnTiers: [] }), [], { churnTiers: [] });
+    expect(widened.churnCandidates).toBeNull();
+    expect(await warningsOf(ordinary)).toHaveLength(1);
+
+    const other = await customer('上次失败', rep.userId, 'ordinary', 'computed');
+    await metrics(other, { level: 'high', score: 0.7, tier: 'ordinary' });
+    await runRecord('failed', { churnTiers: [] });
+    const afterFailure = await syncScored(await runRecord('running', { churnTiers: [] }), [], { churnTiers: [] });
+    expect(afterFailure.churnCandidates).toBeNull();
+    expect(await warningsOf(other)).toHaveLength(1);
   });
 });
