@@ -215,6 +215,17 @@ export function bgnbdExpectedPurchases(p: BgNbdParams, t: number): number {
 }
 
 /**
+ * E[Y(t) | alive at T, x, T]: the numerator of eq. 10, which does not depend on t_x, so that
+ * E[Y(t) | x, t_x, T] = this · P(alive | x, t_x, T); Fader, Hardie & Lee (2005), eq. 10.
+ */
+export function bgnbdExpectedPurchasesIfAlive(p: BgNbdParams, t: number, x: number, T: number): number {
+  if (t <= 0) return 0;
+  const { r, alpha, a, b } = p;
+  const h = hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + T + t));
+  return ((a + b + x - 1) / (a - 1)) * (1 - Math.exp((r + x) * (Math.log(alpha + T) - Math.log(alpha + T + t))) * h);
+}
+
+/**
  * Conditional expected purchases E[Y(t) | x, t_x, T] in the next t time units;
  * Fader, Hardie & Lee (2005), eq. 10.
  */

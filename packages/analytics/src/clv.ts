@@ -1,8 +1,8 @@
 // Customer lifetime value: discounted expected margin from a purchase model and a spend model,
 // and the definitional (historical and relationship) values.
-import { bgnbdConditionalExpectedPurchases } from './bgnbd.js';
+import { bgnbdConditionalExpectedPurchases, bgnbdExpectedPurchasesIfAlive, bgnbdPAlive } from './bgnbd.js';
 import type { BgNbdParams } from './bgnbd.js';
-import { paretoNbdConditionalExpectedPurchases } from './pareto-nbd.js';
+import { paretoNbdConditionalExpectedPurchases, paretoNbdExpectedPurchasesIfAlive, paretoNbdPAlive } from './pareto-nbd.js';
 import type { ParetoNbdParams } from './pareto-nbd.js';
 
 /** Time units per month: 30 for days, 4.345 for weeks. */
@@ -15,6 +15,19 @@ export function conditionalExpectedPurchases(model: PurchaseModel, t: number, x:
   return model.kind === 'bgnbd'
     ? bgnbdConditionalExpectedPurchases(model.params, t, x, tx, T)
     : paretoNbdConditionalExpectedPurchases(model.params, t, x, tx, T);
+}
+
+/**
+ * E[Y(t) | alive at T, x, T] under either model: in both, E[Y(t) | x, t_x, T] is this times
+ * P(alive | x, t_x, T), and only this part (the costly one) depends on t.
+ */
+export function expectedPurchasesIfAlive(model: PurchaseModel, t: number, x: number, T: number): number {
+  return model.kind === 'bgnbd' ? bgnbdExpectedPurchasesIfAlive(model.params, t, x, T) : paretoNbdExpectedPurchasesIfAlive(model.params, t, x, T);
+}
+
+/** P(alive | x, t_x, T) under either model. */
+export function probabilityAlive(model: PurchaseModel, x: number, tx: number, T: number): number {
+  return model.kind === 'bgnbd' ? bgnbdPAlive(model.params, x, tx, T) : paretoNbdPAlive(model.params, x, tx, T);
 }
 
 export interface ClvOptions {

@@ -42,6 +42,34 @@ export function selectSpendRows(x: ArrayLike<number>, meanSpend: ArrayLike<numbe
   return { rows: Uint32Array.from(rows), skipped: x.length - rows.length };
 }
 
+/** Per-row constants of a spend summary, taken once per fit: ln z̄ and the index of the row's x among the distinct x. */
+interface SpendRows {
+  logMean: Float64Array;
+  xLevels: Float64Array;
+  xLevel: Uint32Array;
+}
+const rowCache = new WeakMap<SpendSummary, SpendRows>();
+
+function spendRows(d: SpendSummary): SpendRows {
+  let r = rowCache.get(d);
+  if (!r) {
+    const n = d.x.length;
+    const levels = new Map<number, number>();
+    const xLevel = new Uint32Array(n);
+    const logMean = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const x = d.x[i]!;
+      let k = levels.get(x);
+      if (k === undefined) levels.set(x, (k = levels.size));
+      xLevel[i] = k;
+      logMean[i] = Math.log(d.meanSpend[i]!);
+    }
+    r = { logMean, xLevels: Float64Array.from(levels.keys()), xLevel };
+    rowCache.set(d, r);
+  }
+  return r;
+}
+
 // Gamma-Gamma log-likelihood per customer, Fader, Hardie & Lee (2005b), appendix:
 // ln Γ(px+q) − ln Γ(px) − ln Γ(q) + q ln γ + (px−1) ln z̄ + px ln x − (px+q) ln(γ + x z̄)
 function llAndGrad(par: GammaGammaParams, d: SpendSummary, grad: Float64Array | null): number {
@@ -49,8 +77,23 @@ function llAndGrad(par: GammaGammaParams, d: SpendSummary, grad: Float64Array | 
   const lgQ = gammaln(q);
   const lGamma = Math.log(gamma);
   const psiQ = grad ? digamma(q) : 0;
+  const rows = spendRows(d);
   // ln Γ(px+q) − ln Γ(px) and the digammas depend on x only: computed once per distinct x.
-  const cache = new Map<number, [number, number, number]>();
+  const L = rows.xLevels.length;
+  const c0 = new Float64Array(L);
+  const c1 = new Float64Array(L);
+  const c2 = new Float64Array(L);
+  const logX = new Float64Array(L);
+  for (let k = 0; k < L; k++) {
+    const x = rows.xLevels[k]!;
+    const px = p * x;
+    logX[k] = Math.log(x);
+    c0[k] = gammaln(px + q) - gammaln(px) + px * logX[k]!;
+    if (grad) {
+      c1[k] = digamma(px + q);
+      c2[k] = digamma(px);
+    }
+  }
   let ll = 0;
   let gp = 0;
   let gq = 0;
@@ -60,18 +103,14 @@ function llAndGrad(par: GammaGammaParams, d: SpendSummary, grad: Float64Array | 
     if (w === 0) continue;
     const x = d.x[i]!;
     const m = d.meanSpend[i]!;
+    const k = rows.xLevel[i]!;
     const px = p * x;
-    let c = cache.get(x);
-    if (c === undefined) {
-      c = [gammaln(px + q) - gammaln(px) + px * Math.log(x), grad ? digamma(px + q) : 0, grad ? digamma(px) : 0];
-      cache.set(x, c);
-    }
-    const lm = Math.log(m);
+    const lm = rows.logMean[i]!;
     const lden = Math.log(gamma + x * m);
-    ll += w * (c[0] - lgQ + q * lGamma + (px - 1) * lm - (px + q) * lden);
+    ll += w * (c0[k]! - lgQ + q * lGamma + (px - 1) * lm - (px + q) * lden);
     if (grad) {
-      gp += w * x * (c[1] - c[2] + lm + Math.log(x) - lden);
-      gq += w * (c[1] - psiQ + lGamma - lden);
+      gp += w * x * (c1[k]! - c2[k]! + lm + logX[k]! - lden);
+      gq += w * (c1[k]! - psiQ + lGamma - lden);
       gg += w * (q / gamma - (px + q) / (gamma + x * m));
     }
   }

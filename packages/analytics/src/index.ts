@@ -5,7 +5,7 @@ export type { Objective, MinimizeOptions, MinimizeResult } from './optimize.js';
 export { collapseSummary, validateSummary } from './summary.js';
 export type { PurchaseSummary, CollapsedSummary } from './summary.js';
 export type { FitReport, FitOptions } from './fit-common.js';
-export { fitBgNbd, bgnbdLogLikelihood, bgnbdPAlive, bgnbdExpectedPurchases, bgnbdConditionalExpectedPurchases } from './bgnbd.js';
+export { fitBgNbd, bgnbdLogLikelihood, bgnbdPAlive, bgnbdExpectedPurchases, bgnbdConditionalExpectedPurchases, bgnbdExpectedPurchasesIfAlive } from './bgnbd.js';
 export type { BgNbdParams, BgNbdFit } from './bgnbd.js';
 export {
   fitParetoNbd,
@@ -14,13 +14,15 @@ export {
   paretoNbdPAlive,
   paretoNbdConditionalExpectedPurchases,
   paretoNbdExpectedPurchases,
+  paretoNbdExpectedPurchasesIfAlive,
 } from './pareto-nbd.js';
 export type { ParetoNbdParams, ParetoNbdFit } from './pareto-nbd.js';
 export { fitGammaGamma, gammaGammaLogLikelihood, gammaGammaExpectedSpend, isSpendRowUsable, selectSpendRows } from './gamma-gamma.js';
 export type { GammaGammaParams, GammaGammaFit, SpendSummary } from './gamma-gamma.js';
-export { UNITS_PER_MONTH, conditionalExpectedPurchases, customerLifetimeValue, historicalValue, relationshipValue } from './clv.js';
+export { UNITS_PER_MONTH, conditionalExpectedPurchases, customerLifetimeValue, expectedPurchasesIfAlive, historicalValue, probabilityAlive, relationshipValue } from './clv.js';
 export type { PurchaseModel, ClvOptions } from './clv.js';
 export { scoreCustomers } from './score-customers.js';
+export { fitSample, idHash } from './fit-sample.js';
 export type { ScoreCustomersInput, ScoreCustomersResult } from './score-customers.js';
 export { idRanks, orderBy, sortStrings } from './ranking.js';
 export type { CustomerIds } from './ranking.js';

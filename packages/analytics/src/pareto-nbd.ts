@@ -187,6 +187,16 @@ export function paretoNbdConditionalExpectedPurchases(p: ParetoNbdParams, t: num
   return ((r + x) * (beta + T)) / (alpha + T) * factor * pa;
 }
 
+/** E[Y(t) | alive at T, x, T] = (r+x)(β+T) / ((α+T)(s−1)) · [1 − ((β+T)/(β+T+t))^(s−1)]: eq. 22 without P(alive). */
+export function paretoNbdExpectedPurchasesIfAlive(p: ParetoNbdParams, t: number, x: number, T: number): number {
+  if (t <= 0) return 0;
+  const { r, alpha, s, beta } = p;
+  const lr = Math.log((beta + T + t) / (beta + T));
+  const sm1 = s - 1;
+  const factor = Math.abs(sm1 * lr) < 1e-8 ? lr : -Math.expm1(-sm1 * lr) / sm1;
+  return (((r + x) * (beta + T)) / (alpha + T)) * factor;
+}
+
 /** Unconditional E[X(t)] = r β / (α (s−1)) · [1 − (β/(β+t))^(s−1)]; Schmittlein et al. (1987). */
 export function paretoNbdExpectedPurchases(p: ParetoNbdParams, t: number): number {
   if (t <= 0) return 0;

@@ -4,6 +4,7 @@
 import type { AnalyticsSettings } from '@guanxi/contracts';
 import { runAnalysis } from '../analyze/run-analysis.js';
 import type { CustomerSummaryColumns } from './customer-summaries.js';
+import { FIT_SAMPLE } from './score-population.js';
 
 /**
  * Predicted vs actual repeat purchases and revenue in the last `nextPeriodDays` before the as-of,
@@ -21,7 +22,7 @@ export function modelCheck(settings: AnalyticsSettings, summary: CustomerSummary
   const horizon = settings.clv.nextPeriodDays / unitDays;
   const a = runAnalysis(
     { ids: rows.map((i) => String(summary.ids[i])), unit: settings.clv.unit, recencyDays: null, frequency: null, monetary: null, x: pick(s.x), tx: pick(s.tx), T: pick(s.T), meanSpend: pick(s.meanSpend), trend: null, spendTrend: null, holdout: pick(s.holdout), holdoutLength: horizon },
-    { model: settings.clv.model, clvMonths: settings.clv.months, discount: settings.clv.discountRate, horizon },
+    { model: settings.clv.model, clvMonths: settings.clv.months, discount: settings.clv.discountRate, horizon, fitSampleSize: FIT_SAMPLE },
   );
   let predictedRevenue = 0;
   let actualRevenue = 0;
@@ -35,6 +36,7 @@ export function modelCheck(settings: AnalyticsSettings, summary: CustomerSummary
     holdoutDays: settings.clv.nextPeriodDays,
     unit: settings.clv.unit,
     customers: rows.length,
+    fitSample: a.fitSample,
     predictedPurchases: a.holdoutCheck?.predicted ?? null,
     actualPurchases: a.holdoutCheck?.actual ?? null,
     predictedRevenue: a.spendParams ? Number(predictedRevenue.toFixed(2)) : null,

@@ -48,11 +48,14 @@ async function writeChunk(database: Database, o: { runId: number; asOf: string; 
         lifecycle_since = excluded.lifecycle_since, lifecycle_stage = excluded.lifecycle_stage, tier = excluded.tier, tier_score = excluded.tier_score,
         loyalty_class = excluded.loyalty_class, attitude_class = excluded.attitude_class, churn_score = excluded.churn_score, churn_level = excluded.churn_level,
         reasons = excluded.reasons, computed_at = excluded.computed_at`;
-  const result = await database.rows<{ metric: string; n: number }>(sql`
+  const statement = sql`
     with input as (
       select * from unnest(${sql.join(arrays, sql`, `)}) as u(${sql.raw(METRIC_INPUT.map(([name]) => name).join(', '))})
     ),
-    old as (select m.* from customer_metrics m join input i using (customer_id)),
+    old as (
+      select m.customer_id, m.lifecycle_since, ${sql.raw([...new Set(Object.values(metricColumn))].map((c) => `m.${c}`).join(', '))}
+      from customer_metrics m join input i using (customer_id)
+    ),
     history as (
       insert into customer_metric_history (customer_id, run_id, metric, from_value, to_value)
       select i.customer_id, ${o.runId}, v.metric, v.from_value, v.to_value
@@ -75,7 +78,12 @@ async function writeChunk(database: Database, o: { runId: number; asOf: string; 
       returning 1
     )
     select metric, count(*)::int as n from history group by metric
-    union all select '_written', count(*)::int from written`);
+    union all select '_written', count(*)::int from written`;
+  // the chunk's input and old scores are joined and sorted several times: in memory, not in temp files
+  const result = await database.db.transaction(async (tx) => {
+    await tx.execute(sql`set local work_mem = '256MB'`);
+    return database.rows<{ metric: string; n: number }>(statement, tx);
+  });
   return Object.fromEntries(result.map((r) => [r.metric, Number(r.n)]));
 }
 
@@ -128,11 +136,16 @@ export async function replaceMetrics(
   const fks = await database.rows<{ name: string; def: string }>(sql`
     select conname as name, pg_get_constraintdef(oid) as def from pg_constraint where conrelid = 'customer_metrics'::regclass and contype = 'f'`);
   const tmp = (name: string) => `${name.slice(0, 55)}_next`;
-  await run(`alter table ${NEXT} add constraint ${NEXT}_pkey primary key (customer_id)`);
-  for (const ix of indexes) {
-    // pg_get_indexdef names the live table and index: point the same definition at the next table
-    await run(ix.def.replace(/^CREATE (UNIQUE )?INDEX \S+ ON (\S+\.)?customer_metrics /, (_m, u: string | undefined) => `CREATE ${u ?? ''}INDEX ${tmp(ix.name)} ON ${NEXT} `));
-  }
+  // the key and indexes sort a million rows each: in memory rather than in temp files
+  await database.db.transaction(async (tx) => {
+    const t = (q: string) => tx.execute(sql.raw(q));
+    await t(`set local maintenance_work_mem = '256MB'`);
+    await t(`alter table ${NEXT} add constraint ${NEXT}_pkey primary key (customer_id)`);
+    for (const ix of indexes) {
+      // pg_get_indexdef names the live table and index: point the same definition at the next table
+      await t(ix.def.replace(/^CREATE (UNIQUE )?INDEX \S+ ON (\S+\.)?customer_metrics /, (_m, u: string | undefined) => `CREATE ${u ?? ''}INDEX ${tmp(ix.name)} ON ${NEXT} `));
+    }
+  });
   // not valid first: from here on a deleted customer cascades into the next table too, so the
   // orphans removed below cannot come back before the validation
   for (const fk of fks) await run(`alter table ${NEXT} add constraint ${tmp(fk.name)} ${fk.def} not valid`);

@@ -9,7 +9,7 @@ import { formatDate, formatDateTime } from '../../shared/format';
 import { useAnalyticsRun } from './analytics-admin.api';
 import { ClassCountTabs } from './ClassCountTabs';
 import { metricLabel } from './class-counts';
-import { abcThresholdsOf, changesOf, classCountsOf, customersOf, extraCountsOf, fitsOf, incrementalOf, modelCheckOf, notesOf, rfmBreakpointsOf, type FitView } from './run-details';
+import { abcThresholdsOf, changesOf, classCountsOf, customersOf, extraCountsOf, fitSampleOf, fitsOf, incrementalOf, modelCheckOf, notesOf, rfmBreakpointsOf, type FitView } from './run-details';
 import { RunProgress, RunStatusTag, formatDuration, phaseLabel, phases } from './run-bits';
 
 const phaseRank = (p: string) => {
@@ -62,11 +62,15 @@ function ModelsSection({ run }: { run: AnalyticsRun }) {
   const fits = fitsOf(run);
   const incremental = incrementalOf(run);
   const notes = notesOf(run);
+  const sample = fitSampleOf(run);
   return (
     <Section title={t('analyticsAdmin.detail.models')}>
       <Flex vertical gap={12}>
         {incremental ? <Alert type="info" showIcon title={t('analyticsAdmin.detail.frozen', { count: incremental.changedCustomers ?? 0 })} /> : null}
-        {notes.length ? <Alert type="warning" showIcon title={t('analyticsAdmin.detail.notes')} description={notes.map((n) => <div key={n}>{n}</div>)} /> : null}
+        {sample ? <Alert type="info" showIcon title={t('analyticsAdmin.detail.fitSample', { customers: sample.customers.toLocaleString(), population: sample.population.toLocaleString() })} data-testid="run-fit-sample" /> : null}
+        {notes.length ? <Alert type="warning" showIcon title={t('analyticsAdmin.detail.notes')} description={notes.map((n) => (
+              <div key={n.text}>{n.code ? t(`analyticsAdmin.note.${n.code}`, { ...n.values, defaultValue: n.text }) : n.text}</div>
+            ))} /> : null}
         {fits.length ? fits.map((f) => <FitCard key={f.key} fit={f} />) : <Typography.Text type="secondary">{t('analyticsAdmin.detail.noParameters')}</Typography.Text>}
       </Flex>
     </Section>

@@ -114,16 +114,41 @@ export function modelCheckOf(run: AnalyticsRun): ModelCheck | null {
   };
 }
 
+/** A full run whose models were fitted on a sample of the customers: its size and the population's. */
+export function fitSampleOf(run: AnalyticsRun): { customers: number; population: number } | null {
+  const f = obj(obj(run.parameters)?.fitSample);
+  const customers = num(f?.customers);
+  const population = num(f?.population);
+  return customers !== null && population !== null ? { customers, population } : null;
+}
+
 /** For an incremental run: how many customers it rescored with the last full run's parameters. */
 export function incrementalOf(run: AnalyticsRun): { changedCustomers: number | null } | null {
   const p = obj(run.parameters);
   return p?.basedOnFullRun === true ? { changedCustomers: num(p.changedCustomers) } : null;
 }
 
-/** The model's own remarks (estimate at a boundary, no convergence), in the server's words. */
-export function notesOf(run: AnalyticsRun): string[] {
-  const n = obj(run.parameters)?.notes;
-  return Array.isArray(n) ? n.filter((x): x is string => typeof x === 'string') : [];
+/** One of the model's remarks: a code the page words in the reader's language, its values, and the server's English words. */
+export interface RunNote {
+  code: string | null;
+  values: Record<string, string>;
+  text: string;
+}
+
+/** The model's own remarks (estimate at a boundary, no convergence): by code where the run has them, else the server's words. */
+export function notesOf(run: AnalyticsRun): RunNote[] {
+  const p = obj(run.parameters);
+  const texts = Array.isArray(p?.notes) ? p.notes.filter((x): x is string => typeof x === 'string') : [];
+  const codes = Array.isArray(p?.noteCodes) ? p.noteCodes : null;
+  if (!codes) return texts.map((text) => ({ code: null, values: {}, text }));
+  return codes.flatMap((c, i) => {
+    const o = obj(c);
+    if (!o || typeof o.code !== 'string') return [];
+    const values: Record<string, string> = {};
+    if (typeof o.gradient === 'number') values.gradient = o.gradient.toExponential(2);
+    if (typeof o.customers === 'number') values.customers = String(o.customers);
+    return [{ code: o.code, values, text: texts[i] ?? o.code }];
+  });
 }
 
 export function classCountsOf(run: AnalyticsRun): Record<string, Record<string, number>> | null {
