@@ -204,6 +204,8 @@ export const customerScoreSummary = z.object({
   recencyDays: z.number().int().nullable(),
 });
 export type CustomerScoreSummary = z.infer<typeof customerScoreSummary>;
+/** The scores as customer fields: list columns, filters and sorts, and export columns on request. */
+export const customerScoreFields = ['rfmSegment', 'abcClass', 'lifecycleStage', 'tier', 'loyaltyClass', 'churnLevel', 'churnScore', 'clv', 'pAlive', 'monetary', 'recencyDays'] as const satisfies ReadonlyArray<keyof CustomerScoreSummary>;
 
 /** Every stored score of one customer, with the purchase summary it was computed from. */
 export const customerScores = customerScoreSummary.extend({

@@ -166,7 +166,7 @@ export const customerExportColumns = [
 export const customerExportQuery = z
   .object({
     format: z.enum(exportFormats).default('csv'),
-    /** Comma-separated column keys (customerExportColumns or custom.<key>); default: all. */
+    /** Comma-separated column keys (customerExportColumns, customerScoreFields or custom.<key>); default: every customer field, no scores. */
     columns: z.string().max(4000).optional(),
   })
   .catchall(z.string().max(500));

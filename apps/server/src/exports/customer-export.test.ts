@@ -58,7 +58,7 @@ describe('customer export', () => {
   });
 
   it('writes an xlsx workbook our reader (and Excel) opens, across several cursor fetches', async () => {
-    // more rows than one FETCH (5,000): the stream has to go back to the cursor
+    // more rows than one FETCH (1,000): the stream has to go back to the cursor, and reads ahead
     await t.database.db.execute(sql`insert into customers (kind, relationship_type, name, owner_id) select 'individual', 'consumer', '批量客户' || g, ${admin.userId} from generate_series(1, 5200) g`);
     const r = await t.request(admin, { method: 'GET', url: '/api/v1/customers/export?format=xlsx&columns=id,name&sort=id' });
     expect(r.statusCode).toBe(200);
@@ -86,5 +86,60 @@ describe('customer export', () => {
     expect(r.body).not.toContain('13800002222');
     const [audit] = await t.database.rows<{ changes: { rows: { new: number }; complete: { new: boolean } } }>(sql`select changes from audit_log where entity = 'customer_export' order by id desc limit 1`);
     expect(audit!.changes).toMatchObject({ rows: { new: 3 + 5200 }, complete: { new: true } });
+  });
+
+  it('writes custom fields, coded values in the reader\'s language and masked contact fields', async () => {
+    const field = (payload: Record<string, unknown>) => t.request(admin, { method: 'POST', url: '/api/v1/custom-fields', payload: { entity: 'customer', ...payload } });
+    expect((await field({ key: 'key_account', label: '重点客户', labelEn: 'Key account', type: 'boolean' })).statusCode).toBe(201);
+    expect((await field({ key: 'channels', label: '渠道', type: 'multiselect', options: [{ value: 'web', label: '网站' }, { value: 'shop', label: '门店' }] })).statusCode).toBe(201);
+    const created = await t.request(admin, {
+      method: 'POST',
+      url: '/api/v1/customers',
+      payload: { kind: 'individual', relationshipType: 'consumer', name: '导出字段客户', importance: 'important', wechat: 'wx_zhang', address: '西湖区文三路 100 号', custom: { key_account: true, channels: ['web', 'shop'] } },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const url = `/api/v1/customers/export?columns=name,kind,importance,wechat,address,custom.key_account,custom.channels&q=${encodeURIComponent('导出字段客户')}`;
+    const en = await t.request(admin, { method: 'GET', url, headers: { 'accept-language': 'en' } });
+    expect(en.statusCode, en.body).toBe(200);
+    expect(lines(en.body)[1]).toBe('导出字段客户,individual,important,wx_zhang,西湖区文三路 100 号,yes,"web, shop"');
+    const zh = await t.request(admin, { method: 'GET', url });
+    expect(lines(zh.body)[1]).toBe('导出字段客户,个人,重要,wx_zhang,西湖区文三路 100 号,是,"web, shop"');
+    const analyst = await t.userWithRole('analyst');
+    const masked = await t.request(analyst, { method: 'GET', url });
+    expect(lines(masked.body)[1]).toBe('导出字段客户,个人,重要,w***,西***,是,"web, shop"');
+  });
+
+  it('exports the scores of the last analytics run when the list shows them, by their labels, sorted by a score', async () => {
+    const make = async (name: string) => {
+      const r = await t.request(admin, { method: 'POST', url: '/api/v1/customers', payload: { kind: 'individual', relationshipType: 'consumer', name } });
+      expect(r.statusCode, r.body).toBe(201);
+      return (r.json() as { id: number }).id;
+    };
+    const high = await make('评分导出甲');
+    const low = await make('评分导出乙');
+    await make('评分导出丙'); // never scored: empty score cells
+    for (const [id, segment, stage, tier, churn, clv] of [[high, 'at_risk', 'decline', 'vip', 'high', '12000.50'], [low, 'champions', 'maturity', 'ordinary', 'low', '800.00']] as const) {
+      await t.database.db.execute(sql`
+        insert into customer_metrics (customer_id, run_id, as_of, recency_days, frequency, monetary, margin, rfm_segment, abc_class, lifecycle_stage, tier, loyalty_class, p_alive, clv, churn_score, churn_level)
+        values (${id}, 1, '2026-11-01', 40, 3, '5000.00', '0', ${segment}, 'A', ${stage}, ${tier}, 'butterflies', 0.5, ${clv}, 0.8, ${churn})`);
+    }
+    const url = `/api/v1/customers/export?columns=name,rfmSegment,lifecycleStage,tier,loyaltyClass,churnLevel,clv&sort=-clv&q=${encodeURIComponent('评分导出')}`;
+    const zh = await t.request(admin, { method: 'GET', url });
+    expect(zh.statusCode, zh.body).toBe(200);
+    expect(lines(zh.body)).toEqual([
+      '客户名称,RFM 细分,生命周期阶段,客户分级,行为忠诚（Reinartz & Kumar）,流失风险,预测终身价值（CLV）',
+      '评分导出甲,高危客户,衰退期,贵宾型,蝴蝶,高,12000.50',
+      '评分导出乙,冠军客户,成熟期,普通型,蝴蝶,低,800.00',
+      '评分导出丙,,,,,,',
+    ]);
+    const en = await t.request(admin, { method: 'GET', url, headers: { 'accept-language': 'en' } });
+    expect(lines(en.body).slice(0, 2)).toEqual([
+      expect.stringMatching(/^[^,]+,RFM segment,Lifecycle stage,Tier,Behavioural loyalty \(Reinartz & Kumar\),Churn risk,Predicted lifetime value \(CLV\)$/) as string,
+      '评分导出甲,At risk,Decline,VIP,Butterflies,High,12000.50',
+    ]);
+    // not part of the default (every customer field), and still checked
+    const all = await t.request(admin, { method: 'GET', url: `/api/v1/customers/export?q=${encodeURIComponent('评分导出')}` });
+    expect(lines(all.body)[0]).not.toContain('RFM');
+    expect((await t.request(admin, { method: 'GET', url: '/api/v1/customers/export?columns=name,rfm' })).statusCode).toBe(400);
   });
 });

@@ -27,7 +27,7 @@ import { customerExportUrl } from '../imports/imports.api';
 const exportColumns = (visible: string[]): string[] => [
   'name',
   ...visible.flatMap((c) => (c === 'ownerId' ? ['owner'] : c === 'region' ? ['province', 'city'] : c === 'contactNumber' ? ['mobile', 'phone'] : [c])),
-].filter((c, i, a) => a.indexOf(c) === i && ((customerExportColumns as readonly string[]).includes(c) || c.startsWith('custom.')));
+].filter((c, i, a) => a.indexOf(c) === i && ((customerExportColumns as readonly string[]).includes(c) || isScoreField(c) || c.startsWith('custom.')));
 import { TagList } from './TagList';
 import { isScoreField, renderScore, scoreFieldLabel, scoreFields } from '../analytics/customer-score-fields';
 
