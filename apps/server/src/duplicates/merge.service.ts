@@ -27,7 +27,7 @@ import { customerMerges, type MergeMoves } from './duplicates.table.js';
  * when one is missing here, so a new table cannot be forgotten silently.
  */
 export type CustomerReference =
-  | { table: string; column: string; how: 'move'; where?: string }
+  | { table: string; column: string; how: 'move'; where?: string; /** also set updated_at, so incremental readers (the analytics refresh) see the move */ touch?: boolean }
   | { table: string; column: 'customer_id'; how: 'link'; key: string }
   | { table: string; column: string; how: 'keep'; why: string };
 
@@ -35,8 +35,9 @@ export const customerReferences: CustomerReference[] = [
   { table: 'follow_ups', column: 'customer_id', how: 'move' },
   { table: 'tasks', column: 'customer_id', how: 'move' },
   { table: 'tasks', column: 'related_id', how: 'move', where: `related_type = 'customer'` },
-  { table: 'orders', column: 'customer_id', how: 'move' },
+  { table: 'orders', column: 'customer_id', how: 'move', touch: true },
   { table: 'payments', column: 'customer_id', how: 'move' },
+  { table: 'payment_instalments', column: 'customer_id', how: 'move' },
   { table: 'opportunities', column: 'customer_id', how: 'move' },
   { table: 'leads', column: 'converted_customer_id', how: 'move' },
   { table: 'tickets', column: 'customer_id', how: 'move' },
@@ -54,6 +55,7 @@ export const customerReferences: CustomerReference[] = [
   { table: 'customer_metric_history', column: 'customer_id', how: 'keep', why: 'the class changes the merged record went through' },
   { table: 'customer_warnings', column: 'customer_id', how: 'keep', why: 'the next warnings sync closes a merged record\'s open warning (cause gone) and judges the survivor' },
   { table: 'customer_pinyin_keys', column: 'customer_id', how: 'keep', why: 'derived from the name; the duplicates scan only reads live customers' },
+  { table: 'analytics_rollup_customers', column: 'customer_id', how: 'keep', why: 'what the dashboards counted the record for: the next refresh takes a deleted (merged) record out and counts the survivor with its moved orders' },
 ];
 
 type CustomerKey = keyof CustomerRow;
@@ -74,7 +76,7 @@ async function moveRows(tx: DbOrTx, survivorId: number, mergedIds: number[]): Pr
     if (ref.how === 'move') {
       const extra = ref.where ? sql.raw(` and ${ref.where}`) : sql``;
       const moved = await rowsOf<{ id: number; old: number }>(tx, sql`
-        update ${t} set ${c} = ${survivorId} from (select id, ${c} as old from ${t} where ${c} in ${merged}${extra}) o
+        update ${t} set ${c} = ${survivorId}${ref.touch ? sql`, updated_at = now()` : sql``} from (select id, ${c} as old from ${t} where ${c} in ${merged}${extra}) o
         where ${t}.id = o.id returning ${t}.id, o.old`);
       if (moved.length) moves.rows.push({ table: ref.table, column: ref.column, ids: moved.map((m) => [Number(m.id), Number(m.old)]) });
     } else if (ref.how === 'link') {
@@ -116,7 +118,7 @@ async function restoreRows(tx: DbOrTx, survivorId: number, moves: MergeMoves): P
     const t = ident(m.table);
     const c = ident(m.column);
     const back = await rowsOf<{ id: number }>(tx, sql`
-      update ${t} set ${c} = m.old from (select (e->>0)::bigint as id, (e->>1)::bigint as old from jsonb_array_elements(${JSON.stringify(m.ids)}::jsonb) e) m
+      update ${t} set ${c} = m.old${ref?.how === 'move' && ref.touch ? sql`, updated_at = now()` : sql``} from (select (e->>0)::bigint as id, (e->>1)::bigint as old from jsonb_array_elements(${JSON.stringify(m.ids)}::jsonb) e) m
       where ${t}.id = m.id and ${t}.${c} = ${survivorId}${extra} returning ${t}.id`);
     notRestored += m.ids.length - back.length;
   }

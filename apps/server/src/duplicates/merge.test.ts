@@ -122,6 +122,27 @@ describe('merging customers', () => {
     expect(again.statusCode).toBe(409);
   });
 
+  it('touches the orders it moves, so the next incremental analytics run rescores the survivor (and the undo touches them again)', async () => {
+    const survivor = await customer(admin, { name: '宁波甬江贸易', city: '宁波市' });
+    const merged = await customer(admin, { name: '甬江贸易', city: '宁波市' });
+    const product = await call<{ id: number }>(admin, 'POST', '/api/v1/products', { sku: 'MERGE-1', name: '样品', listPrice: '100.00' }, 201);
+    const order = await call<{ id: number }>(admin, 'POST', '/api/v1/orders', { customerId: merged.id, lines: [{ productId: product.id, quantity: '1' }] }, 201);
+    const stamp = async () => (await t.database.rows<{ customer_id: number; at: string }>(sql`select customer_id, updated_at::text as at from orders where id = ${order.id}`))[0]!;
+    const o0 = await stamp();
+    const s0 = await get(admin, survivor.id);
+    const m0 = await get(admin, merged.id);
+    const merge = await call<{ id: number }>(admin, 'POST', '/api/v1/customers/merge', {
+      survivorId: survivor.id, mergedIds: [merged.id], fields: {}, versions: { [survivor.id]: s0.version, [merged.id]: m0.version },
+    }, 201);
+    const o1 = await stamp();
+    expect(Number(o1.customer_id)).toBe(survivor.id);
+    expect(o1.at > o0.at).toBe(true);
+    await call(admin, 'POST', `/api/v1/customers/merges/${merge.id}/undo`, undefined, 200);
+    const o2 = await stamp();
+    expect(Number(o2.customer_id)).toBe(merged.id);
+    expect(o2.at > o1.at).toBe(true);
+  });
+
   it('refuses an undo that would overwrite a later edit, saying what changed', async () => {
     const a = await customer(admin, { name: '成都蜀锦贸易有限公司', city: '成都市' });
     const b = await customer(admin, { name: '蜀锦贸易', city: '成都市', industry: '批发' });

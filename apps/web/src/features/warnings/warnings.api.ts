@@ -8,6 +8,8 @@ export const warningsKey = ['analytics', 'warnings'] as const;
 
 export interface WarningFilters {
   'filter[ownerId]'?: 'me' | number | undefined;
+  /** Owners in this department or below it. */
+  'filter[departmentId]'?: number | undefined;
   period?: string | undefined;
 }
 
@@ -19,7 +21,7 @@ export function useEarlyWarnings<K extends EarlyWarningKind>(kind: K, filters: W
   });
 }
 
-export function useOpenWarnings(filters: Pick<WarningFilters, 'filter[ownerId]'>) {
+export function useOpenWarnings(filters: Pick<WarningFilters, 'filter[ownerId]' | 'filter[departmentId]'>) {
   return useQuery({
     queryKey: [...warningsKey, 'open', filters],
     queryFn: ({ signal }) => api<OpenWarnings>('/analytics/warnings', { query: { ...filters, limit: 200 }, signal }),
