@@ -6,6 +6,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ownedBy } from '../platform/data-scope.js';
 import { ticketVisible } from '../tickets/ticket-scope.js';
+import { seededRandom } from '../test/seeded-random.js';
 import { ADMIN, createTestContext, type Session, type TestContext } from '../test/test-app.js';
 
 let t: TestContext;
@@ -16,15 +17,6 @@ let teamA: number;
 let teamB: number;
 const from = '2026-01-01';
 const to = '2026-03-01';
-
-/** Park–Miller: the same "random" data on every run and engine. */
-function random(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 48271) % 2147483647;
-    return s / 2147483647;
-  };
-}
 
 type ScopeActor = Parameters<typeof ticketVisible>[0];
 
@@ -66,7 +58,7 @@ beforeAll(async () => {
   const [c] = await t.database.rows<{ id: number }>(sql`insert into customers (kind, relationship_type, name, importance, owner_id) values ('individual', 'consumer', '韩梅梅', 'vip', ${agentA.userId}) returning id`);
   const customer = Number(c!.id);
 
-  const rnd = random(20260101);
+  const rnd = seededRandom(20260101);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const assignees = [agentA.userId, agentB.userId, repA.userId, null];
   const periodStart = Date.parse('2026-01-01T00:00:00+08:00');

@@ -5,6 +5,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ticketVisibleRow } from '../tickets/ticket-scope.js';
+import { seededRandom } from '../test/seeded-random.js';
 import { ADMIN, createTestContext, type Session, type TestContext } from '../test/test-app.js';
 import { percentileCont } from './service-reports.service.js';
 
@@ -16,15 +17,6 @@ let teamA: number;
 let teamB: number;
 const from = '2026-02-01';
 const to = '2026-02-28';
-
-/** Park–Miller: the same "random" data on every run and engine. */
-function random(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 48271) % 2147483647;
-    return s / 2147483647;
-  };
-}
 
 type ScopeActor = Parameters<typeof ticketVisibleRow>[0];
 
@@ -115,7 +107,7 @@ beforeAll(async () => {
   const [c] = await t.database.rows<{ id: number }>(sql`insert into customers (kind, relationship_type, name, importance, owner_id) values ('individual', 'consumer', '王芳', 'vip', ${agentA.userId}) returning id`);
   const customer = Number(c!.id);
 
-  const rnd = random(20260201);
+  const rnd = seededRandom(20260201);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const periodStart = Date.parse('2026-02-01T00:00:00+08:00');
   const day = 86_400_000;

@@ -3,7 +3,7 @@
 // loyalty matrices and cohort retention — over one filter bar. Every chart saves as PNG and CSV;
 // an empty chart says which data is missing.
 import { useMemo, useRef, useState, type ReactNode } from 'react';
-import { Alert, Button, Card, Col, DatePicker, Empty, Flex, Input, Row, Statistic, Table, Tabs, Tooltip, TreeSelect, Typography } from 'antd';
+import { Alert, Button, Card, Col, DatePicker, Empty, Flex, Input, Row, Statistic, Table, Tabs, Tooltip, Typography } from 'antd';
 import { DownloadOutlined, FileImageOutlined, QuestionCircleOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -16,8 +16,7 @@ import { EChart, escapeHtml, type EChartInstance, type EChartOption } from '../.
 import { downloadFile, toCsv, type CsvCell } from '../../shared/csv';
 import { formatDateTime, formatMoney } from '../../shared/format';
 import { UserRefPicker } from '../users/UserRefPicker';
-import { buildTree, useDepartments } from '../departments/departments.api';
-import { useCan } from '../auth/session';
+import { DepartmentFilter } from '../departments/DepartmentFilter';
 
 interface Filters {
   from?: string;
@@ -547,10 +546,6 @@ function CohortsTab({ filters }: { filters: Filters }) {
 
 function FilterBar({ value, onChange }: { value: Filters; onChange: (f: Filters) => void }) {
   const { t } = useTranslation();
-  const can = useCan();
-  // The department list is an admin resource; others filter by owner (their scope already bounds the rest).
-  const departments = useDepartments(can('departments.manage'));
-  const tree = useMemo(() => buildTree(departments.data ?? []), [departments.data]);
   const [province, setProvince] = useState(value['filter[province]'] ?? '');
   const [city, setCity] = useState(value['filter[city]'] ?? '');
   const [range, setRange] = useState<[Dayjs | null, Dayjs | null] | null>(null);
@@ -593,22 +588,16 @@ function FilterBar({ value, onChange }: { value: Filters; onChange: (f: Filters)
         style={{ width: 180 }}
         data-testid="analytics-filter-owner"
       />
-      {can('departments.manage') ? (
-        <TreeSelect
-          allowClear
-          treeDefaultExpandAll
-          style={{ width: 180 }}
-          placeholder={t('analyticsDashboards.filter.department')}
-          treeData={tree}
-          value={value['filter[departmentId]'] ?? null}
-          onChange={(id: number | null) => {
-            const next: Filters = { ...value };
-            delete next['filter[departmentId]'];
-            if (id) next['filter[departmentId]'] = id;
-            onChange(next);
-          }}
-        />
-      ) : null}
+      <DepartmentFilter
+        value={value['filter[departmentId]']}
+        onChange={(id) => {
+          const next: Filters = { ...value };
+          delete next['filter[departmentId]'];
+          if (id) next['filter[departmentId]'] = id;
+          onChange(next);
+        }}
+        placeholder={t('analyticsDashboards.filter.department')}
+      />
       <Input allowClear style={{ width: 130 }} placeholder={t('analyticsDashboards.filter.province')} value={province} onChange={(e) => { setProvince(e.target.value); if (!e.target.value) { setCity(''); commitRegion('', ''); } }} onBlur={() => commitRegion(province, city)} onPressEnter={() => commitRegion(province, city)} data-testid="analytics-filter-province" />
       <Input allowClear style={{ width: 130 }} disabled={!province.trim()} placeholder={t('analyticsDashboards.filter.city')} value={city} onChange={(e) => { setCity(e.target.value); if (!e.target.value) commitRegion(province, ''); }} onBlur={() => commitRegion(province, city)} onPressEnter={() => commitRegion(province, city)} data-testid="analytics-filter-city" />
       <Button onClick={() => { setProvince(''); setCity(''); setRange(null); onChange({}); }}>{t('analyticsDashboards.filter.reset')}</Button>

@@ -3,15 +3,14 @@
 // target, sales expenses against revenue, churn risk — each with owners, amounts and reasons.
 import { useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
-import { Alert, Card, Col, DatePicker, Empty, Flex, Row, Segmented, Select, Statistic, Table, Tabs, Tag, Tooltip, TreeSelect, Typography, type TableProps } from 'antd';
+import { Alert, Card, Col, DatePicker, Empty, Flex, Row, Segmented, Select, Statistic, Table, Tabs, Tag, Tooltip, Typography, type TableProps } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import dayjs, { type Dayjs } from 'dayjs';
 import { churnSignals, type CustomerWarning, type EarlyWarnings, type OpenWarnings } from '@guanxi/contracts';
 import { PageHeader } from '../../shared/PageHeader';
 import { formatDate, formatMoney } from '../../shared/format';
-import { useCan } from '../auth/session';
-import { buildTree, useDepartments } from '../departments/departments.api';
+import { DepartmentFilter } from '../departments/DepartmentFilter';
 import { useEarlyWarnings, useOpenWarnings, type WarningFilters } from './warnings.api';
 
 type Rows<K extends EarlyWarnings['kind']> = Extract<EarlyWarnings, { kind: K }>['rows'][number];
@@ -37,11 +36,8 @@ function OwnerLink({ name, id, onPick }: { name: string | null; id: number | nul
 export default function EarlyWarningsPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
-  const can = useCan();
   const [owner, setOwner] = useState<'me' | number | undefined>();
   const [departmentId, setDepartmentId] = useState<number>();
-  const departments = useDepartments(can('departments.manage'));
-  const tree = useMemo(() => buildTree(departments.data ?? []), [departments.data]);
   const [periodKind, setPeriodKind] = useState<PeriodKind>('month');
   const [periodDay, setPeriodDay] = useState<Dayjs>(() => dayjs());
   const [tab, setTab] = useState<'open' | EarlyWarnings['kind']>('open');
@@ -278,18 +274,7 @@ export default function EarlyWarningsPage() {
           style={{ width: 200 }}
           data-testid="warnings-filter-owner"
         />
-        {can('departments.manage') ? (
-          <TreeSelect
-            allowClear
-            treeDefaultExpandAll
-            style={{ width: 200 }}
-            placeholder={t('warnings.allDepartments')}
-            treeData={tree}
-            value={departmentId ?? null}
-            onChange={(id: number | null) => setDepartmentId(id ?? undefined)}
-            data-testid="warnings-filter-department"
-          />
-        ) : null}
+        <DepartmentFilter value={departmentId} onChange={setDepartmentId} placeholder={t('warnings.allDepartments')} width={200} testId="warnings-filter-department" />
       </Flex>
       <Card title={t('warnings.byOwnerTitle')} size="small" style={{ marginBottom: 16 }} data-testid="warnings-by-owner">
         <Row gutter={[24, 16]}>
