@@ -2178,6 +2178,7 @@ export const en: Messages = {
       model_check: 'Model check',
       warnings: 'Warnings',
       rollups: 'Refreshing dashboard totals',
+      rollupsBefore: 'Reading the dashboard totals to replace',
       done: 'Done',
     },
     noClass: 'Not scored',

@@ -2207,6 +2207,7 @@ export const zhCN = {
       model_check: '模型检验',
       warnings: '预警',
       rollups: '刷新看板汇总',
+      rollupsBefore: '读取看板原有汇总',
       done: '完成',
     },
     noClass: '未评分',
