@@ -182,6 +182,8 @@ export async function generate(database: Database, opts: GenerateOptions): Promi
       log(`  opportunities ${hi.toLocaleString('en')} / ${O.toLocaleString('en')}`);
     }
     await database.db.execute(sql.raw(`select setval(pg_get_serial_sequence('opportunities', 'id'), ${Math.max(1, O)})`));
+    // The load ran with triggers off, so the board's maintained totals are built from the deals here.
+    await database.db.execute(sql`select gx_board_totals_rebuild()`);
     // Creation into the first stage, and the move to where the deal is now for the others.
     for (let lo = 1; lo <= O; lo += 500_000) {
       const hi = Math.min(O, lo + 500_000 - 1);

@@ -47,6 +47,7 @@ import { ticketMailRoutes } from './mail/mail.routes.js';
 import { returnVisitRulesRoutes, returnVisitsRoutes } from './return-visits/return-visits.routes.js';
 import { notificationsRoutes } from './notifications/notifications.routes.js';
 import { serviceReportsRoutes } from './service-reports/service-reports.routes.js';
+import { ensureTicketReportRollups } from './service-reports/service-report-rollups.js';
 import { customerMergeRoutes, duplicatesRoutes } from './duplicates/duplicates.routes.js';
 import { customerQualityRoutes, dataQualityRoutes } from './data-quality/data-quality.routes.js';
 import { warningsRoutes } from './analytics/warnings.routes.js';
@@ -78,6 +79,10 @@ export async function buildApp({ database, config }: AppOptions): Promise<Fastif
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+
+  // The service reports' rollups count local days of the configured time zone: built on the first
+  // start, rebuilt when the time zone changes (ticket writes wait meanwhile).
+  if (await ensureTicketReportRollups(database, config.timeZone)) app.log.info({ timeZone: config.timeZone }, 'service-report rollups built');
 
   // An empty body sent as JSON (DELETE from some clients) is no body, not an error.
   const defaultJson = app.getDefaultJsonParser('error', 'error');

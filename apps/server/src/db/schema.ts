@@ -23,3 +23,4 @@ export * from '../duplicates/duplicates.table.js';
 export * from '../mail/mail.table.js';
 export * from '../analytics/analytics.table.js';
 export * from '../analytics/dashboard-rollups.table.js';
+export * from '../service-reports/service-reports.table.js';

@@ -41,9 +41,10 @@ export const opportunities = pgTable(
     ...auditColumns(),
   },
   (t) => [
-    // The board's open-stage columns (see opportunity-board.service.ts): per pipeline and owner, the
-    // totals are an index-only range (amount, probability and expected close trail the key: drizzle has no INCLUDE), and
-    // each stage's cards a backward scan newest-in-stage first. Only open live deals.
+    // The board's open-stage columns (see opportunity-board.service.ts): per pipeline and owner, each
+    // stage's cards a backward scan newest-in-stage first, and under an expected-close filter the totals
+    // an index-only range (amount, probability and expected close trail the key: drizzle has no INCLUDE;
+    // without a filter the totals come from opportunity_board_totals). Only open live deals.
     index('opportunities_board_open_idx')
       .on(t.pipelineId, t.ownerId, t.stageId, t.stageEnteredAt, t.id, t.amount, t.probabilityOverride, t.expectedCloseDate)
       .where(sql`closed_at is null and deleted_at is null`),
@@ -61,6 +62,27 @@ export const opportunities = pgTable(
     index('opportunities_amount_idx').on(t.amount, t.id).where(sql`deleted_at is null`),
     index('opportunities_closed_idx').on(t.closedAt).where(sql`deleted_at is null and closed_at is not null`),
   ],
+);
+
+/**
+ * The board's open-column totals, kept on write: count, amount and weighted amount of the open,
+ * live deals (closed_at and deleted_at null) per pipeline, owner and stage. Statement triggers on
+ * opportunities add each write's difference, and a stage's probability change rebuilds that stage's
+ * rows (migration 0022_opportunity_board_totals_triggers); the board sums these rows instead of reading
+ * every open deal. No foreign keys: only the triggers write here.
+ */
+export const opportunityBoardTotals = pgTable(
+  'opportunity_board_totals',
+  {
+    pipelineId: bigint('pipeline_id', { mode: 'number' }).notNull(),
+    ownerId: bigint('owner_id', { mode: 'number' }).notNull(),
+    stageId: bigint('stage_id', { mode: 'number' }).notNull(),
+    deals: integer('deals').notNull(),
+    amount: numeric('amount', { precision: 20, scale: 2 }).notNull(),
+    /** sum(round(amount × coalesce(probability_override, stage probability) / 100, 2)), to the cent per deal as the board computes it. */
+    weightedAmount: numeric('weighted_amount', { precision: 20, scale: 2 }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.pipelineId, t.ownerId, t.stageId] })],
 );
 
 /** Products of interest (意向产品). */

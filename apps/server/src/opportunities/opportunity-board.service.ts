@@ -1,11 +1,13 @@
 // The Kanban board, the home-page pipeline summary and the forecast. Built for large data
-// (2M deals). Open-stage columns total and show open deals (closed_at is null) from
-// opportunities_board_open_idx; the won and lost columns total and show only deals closed in a
-// period (the board's expected-close filter if given, else the current quarter in the company's
-// time zone) from opportunities_board_closed_idx. Both indexes lead with (pipeline_id, owner_id), and
-// the totals and cards walk the owner set owner by owner (a lateral), so a team's board reads
-// only its owners' open deals and recently closed deals: index-only for the totals, and at most
-// owners × N entries per column for the cards.
+// (2M deals). Open-stage column totals are read from opportunity_board_totals (per pipeline,
+// owner and stage, kept on write by triggers on opportunities, migration 0022): about owners ×
+// stages rows instead of every open deal of the team. With an expected-close filter they are summed
+// live from opportunities_board_open_idx instead. The won and lost columns total and show only deals
+// closed in a period (the board's expected-close filter if given, else the current quarter in the
+// company's time zone) from opportunities_board_closed_idx, live. Both indexes lead with
+// (pipeline_id, owner_id), and the live totals and the cards walk the owner set owner by owner (a
+// lateral), so a team's board reads only its owners' rows: at most owners × N entries per column
+// for the cards.
 import { sql, type SQL } from 'drizzle-orm';
 import type { Board, BoardColumnQuery, BoardQuery, Forecast, ForecastQuery, OpportunitySummary, PipelineStage, PipelineSummary } from '@guanxi/contracts';
 import type { Database } from '../db/client.js';
@@ -29,7 +31,9 @@ export interface ClosedPeriod {
   to: string | null;
 }
 
-function closeDateConds(from: string | undefined, to: string | undefined): SQL {
+/** The expected-close filter on open deals, or null without one (every open deal). */
+function closeDateConds(from: string | undefined, to: string | undefined): SQL | null {
+  if (!from && !to) return null;
   const conds: SQL[] = [sql`true`];
   if (from) conds.push(sql`o.expected_close_date >= ${from}::date`);
   if (to) conds.push(sql`o.expected_close_date <= ${to}::date`);
@@ -63,24 +67,40 @@ function closedConds(period: ClosedPeriod, timeZone: string): SQL {
 }
 
 /**
- * Count, amount and weighted amount per stage, summed in numeric: open deals matching `openCond`
- * and closed deals matching `closedCond`, per owner when there is an owner set (each owner one
- * index-only range of opportunities_board_open_idx and of opportunities_board_closed_idx).
+ * Count, amount and weighted amount per stage, summed in numeric: closed deals matching
+ * `closedCond`, live per owner when there is an owner set (each owner one index-only range of
+ * opportunities_board_closed_idx); open deals from opportunity_board_totals when `openCond` is null
+ * (no expected-close filter: every open deal counts, which is what the totals hold), else live
+ * from opportunities_board_open_idx.
  */
-async function stageTotals(database: Database, pipelineId: number, owners: SQL | null, openCond: SQL, closedCond: SQL): Promise<Map<number, Totals>> {
-  const deals = (ownerCond: SQL) => sql`
-    select o.stage_id, o.amount, o.probability_override from opportunities o
-    where o.pipeline_id = ${pipelineId} and ${ownerCond} and o.closed_at is null and o.deleted_at is null and ${openCond}
-    union all
-    select o.stage_id, o.amount, o.probability_override from opportunities o
-    where o.pipeline_id = ${pipelineId} and ${ownerCond} and o.closed_at is not null and o.deleted_at is null and ${closedCond}`;
-  const source =
+async function stageTotals(database: Database, pipelineId: number, owners: SQL | null, openCond: SQL | null, closedCond: SQL): Promise<Map<number, Totals>> {
+  const deals = (ownerCond: SQL) => {
+    const closed = sql`
+      select o.stage_id, o.amount, o.probability_override from opportunities o
+      where o.pipeline_id = ${pipelineId} and ${ownerCond} and o.closed_at is not null and o.deleted_at is null and ${closedCond}`;
+    if (openCond === null) return closed;
+    return sql`
+      select o.stage_id, o.amount, o.probability_override from opportunities o
+      where o.pipeline_id = ${pipelineId} and ${ownerCond} and o.closed_at is null and o.deleted_at is null and ${openCond}
+      union all ${closed}`;
+  };
+  const live =
     owners === null ? sql`(${deals(sql`true`)}) o` : sql`(${owners}) as w (id) cross join lateral (${deals(sql`o.owner_id = w.id`)}) o`;
+  const kept =
+    openCond !== null
+      ? sql``
+      : sql`union all
+        select t.stage_id, t.deals, t.amount, t.weighted_amount from opportunity_board_totals t
+        where t.pipeline_id = ${pipelineId} and ${ownerIn(owners, sql`t.owner_id`)}`;
   const rows = await database.rows<{ stage_id: number; n: number; amount: string; weighted: string }>(sql`
-    select o.stage_id, count(*)::int as n, coalesce(sum(o.amount), 0)::numeric(20, 2)::text as amount,
-      coalesce(sum(${weightedExpr}), 0)::numeric(20, 2)::text as weighted
-    from ${source} join pipeline_stages s on s.id = o.stage_id
-    group by o.stage_id`);
+    select x.stage_id, sum(x.n)::int as n, coalesce(sum(x.amount), 0)::numeric(20, 2)::text as amount,
+      coalesce(sum(x.weighted), 0)::numeric(20, 2)::text as weighted
+    from (
+      select o.stage_id, 1 as n, o.amount, ${weightedExpr} as weighted
+      from ${live} join pipeline_stages s on s.id = o.stage_id
+      ${kept}
+    ) x
+    group by x.stage_id`);
   return new Map(rows.map((r) => [Number(r.stage_id), { count: Number(r.n), amount: r.amount, weightedAmount: r.weighted }]));
 }
 
@@ -100,11 +120,11 @@ const closedOrder = { expr: sql`o.closed_at`, desc: true, kind: 'timestamp' as c
  * id) for open deals, (pipeline, owner, closed_at, id) for closed ones) and are merged; with none,
  * the column is read in order from (stage, stage_entered_at, id) or (closed_at).
  */
-async function columnCardIds(database: Database, stage: ColumnStage, owners: SQL | null, openCond: SQL, closedCond: SQL, limit: number, cursor: string | undefined) {
+async function columnCardIds(database: Database, stage: ColumnStage, owners: SQL | null, openCond: SQL | null, closedCond: SQL, limit: number, cursor: string | undefined) {
   const open = stage.kind === 'open';
   const order = open ? openOrder : closedOrder;
   const page = keyset(order, sql`o.id`, cursor);
-  const cond = open ? sql`o.closed_at is null and ${openCond}` : closedCond;
+  const cond = open ? sql`o.closed_at is null and ${openCond ?? sql`true`}` : closedCond;
   const inner = (ownerCond: SQL) => sql`
     select o.id, ${order.expr} as sort_at, (${order.expr})::text as sort_value from opportunities o
     where o.pipeline_id = ${stage.pipelineId} and ${ownerCond} and o.stage_id = ${stage.id} and o.deleted_at is null and ${cond} and ${page.where}
@@ -178,7 +198,7 @@ export async function loadBoardColumn(
 export async function pipelineSummary(database: Database, ctx: Ctx, query: { scope: 'me' | 'team'; pipelineId?: number | undefined }): Promise<PipelineSummary> {
   const pipeline = await resolvePipeline(database, query.pipelineId);
   const owners = dealOwners(ctx.actor, query.scope === 'me' ? { ownerId: 'me' } : {});
-  const totals = await stageTotals(database, pipeline.id, owners, sql`true`, sql`true`);
+  const totals = await stageTotals(database, pipeline.id, owners, null, sql`true`);
   return {
     pipelineId: pipeline.id,
     pipelineName: pipeline.name,

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ticketVisibleRow } from '../tickets/ticket-scope.js';
 import { seededRandom } from '../test/seeded-random.js';
 import { ADMIN, createTestContext, type Session, type TestContext } from '../test/test-app.js';
+import { ensureTicketReportRollups, rebuildTicketReportRollups } from './service-report-rollups.js';
 import { percentileCont } from './service-reports.service.js';
 
 let t: TestContext;
@@ -33,17 +34,25 @@ interface Figures {
 
 const r4 = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v) * 10_000) / 10_000);
 
+/**
+ * Business minutes as a caller who sees every ticket gets them (from the rollups): exact below
+ * 1,000, else the middle of the bucket of numbers with the same first three digits.
+ */
+const bucketed = (x: SQL) => sql`(case when ${x} < 1000 then ${x}::float8
+  else (${x} - ${x} % (10 ^ (floor(log(${x})) - 2))::int) + ((10 ^ (floor(log(${x})) - 2)) - 1) / 2 end)`;
+
 /** The figures as the report computed them before reading the period once: one statement each. */
-async function oracle(scope: SQL): Promise<Figures> {
+async function oracle(scope: SQL, rollups = false): Promise<Figures> {
   const tz = t.config.timeZone;
+  const minutes = (column: string) => (rollups ? bucketed(sql.raw(`t.${column}`)) : sql.raw(`t.${column}`));
   const inPeriod = sql`t.deleted_at is null and ${scope} and t.created_at >= (${from}::date::timestamp at time zone ${tz}) and t.created_at < ((${to}::date + 1)::timestamp at time zone ${tz})`;
   const [x] = await t.database.rows<Record<string, unknown>>(sql`
     select count(*)::int as tickets, count(t.response_business_minutes)::int as response_n,
-      percentile_cont(0.5) within group (order by t.response_business_minutes) as response_median,
-      percentile_cont(0.9) within group (order by t.response_business_minutes) as response_p90,
+      percentile_cont(0.5) within group (order by ${minutes('response_business_minutes')}) as response_median,
+      percentile_cont(0.9) within group (order by ${minutes('response_business_minutes')}) as response_p90,
       count(t.resolution_business_minutes)::int as resolution_n,
-      percentile_cont(0.5) within group (order by t.resolution_business_minutes) as resolution_median,
-      percentile_cont(0.9) within group (order by t.resolution_business_minutes) as resolution_p90,
+      percentile_cont(0.5) within group (order by ${minutes('resolution_business_minutes')}) as resolution_median,
+      percentile_cont(0.9) within group (order by ${minutes('resolution_business_minutes')}) as resolution_p90,
       count(*) filter (where t.resolved_at is not null)::int as resolved, count(*) filter (where t.type = 'complaint')::int as complaints
     from tickets t where ${inPeriod}`);
   const attainment = sql`count(*) filter (where t.sla_first_response = 'achieved')::int as fr_ok, count(*) filter (where t.sla_first_response = 'breached')::int as fr_bad,
@@ -138,12 +147,13 @@ describe('service report figures read in one pass', () => {
       [admin, { id: admin.userId, dataScope: 'all', departmentId: null }, '', sql`true`],
       [admin, { id: admin.userId, dataScope: 'all', departmentId: null }, `&filter[teamId]=${teamB}`, sql`t.team_id = ${teamB}`],
       [admin, { id: admin.userId, dataScope: 'all', departmentId: null }, '&filter[importance]=important', sql`t.customer_tier = 'important'`],
+      [admin, { id: admin.userId, dataScope: 'all', departmentId: null }, `&filter[teamId]=${teamA}&filter[importance]=vip`, sql`t.team_id = ${teamA} and t.customer_tier = 'vip'`],
       [agentA, { id: agentA.userId, dataScope: 'department', departmentId: teamA }, '', sql`true`],
       [repA, { id: repA.userId, dataScope: 'own', departmentId: teamA }, '', sql`true`],
     ];
     const totals = new Set<number>();
     for (const [session, actor, query, filter] of callers) {
-      const expected = await oracle(sql`${ticketVisibleRow(actor, 't')} and ${filter}`);
+      const expected = await oracle(sql`${ticketVisibleRow(actor, 't')} and ${filter}`, actor.dataScope === 'all');
       expect(await report(session, query)).toEqual(expected);
       totals.add(expected.tickets);
     }
@@ -164,6 +174,89 @@ describe('service report figures read in one pass', () => {
     expect(r.slaByTier).toEqual([]);
     expect(r.topComplaintCauses).toEqual([]);
     expect(r.backlog).toHaveLength(31);
+  });
+});
+
+describe('the daily rollups', () => {
+  const filters = () => ['', `&filter[teamId]=${teamB}`, '&filter[importance]=ordinary', `&filter[teamId]=${teamA}&filter[importance]=important`];
+  const fullReport = async (extra: string) => {
+    const res = await t.request(admin, { method: 'GET', url: `/api/v1/service-reports/summary?from=${from}&to=${to}${extra}` });
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json() as Record<string, unknown>;
+  };
+  /** Everything but the percentiles (which the rollups keep to three digits; checked above) is exact. */
+  const exactPart = (r: Record<string, unknown>) => ({ ...r, responseMinutes: null, resolutionMinutes: null });
+  /** The report from the rollups, and the same report counted from the tickets (rollups in another time zone are not used). */
+  async function bothWays(extra: string) {
+    const rolled = await fullReport(extra);
+    await t.database.db.execute(sql`update ticket_report_state set time_zone = 'Etc/GMT+12'`);
+    try {
+      return { rolled, live: await fullReport(extra) };
+    } finally {
+      await t.database.db.execute(sql`update ticket_report_state set time_zone = ${t.config.timeZone}`);
+    }
+  }
+  const snapshot = async () => ({
+    cells: await t.database.rows(sql`select * from ticket_report_cells where n <> 0 order by day, team, tier, cause, has_policy, fr, res, resolved`),
+    minutes: await t.database.rows(sql`select * from ticket_report_minutes where cardinality(minutes) > 0 order by grain, day, team, tier, kind`),
+    flow: await t.database.rows(sql`select * from ticket_report_flow where n <> 0 order by day, team, tier, resolved_day, opens`),
+  });
+
+  it('give the report the tickets give, backlog included, with every filter', async () => {
+    for (const extra of filters()) {
+      const { rolled, live } = await bothWays(extra);
+      expect(exactPart(rolled)).toEqual(exactPart(live));
+      expect((rolled.backlog as unknown[]).length).toBe(28);
+    }
+  });
+
+  it('follow every kind of ticket write, as a rebuild would count them', async () => {
+    const ids = (await t.database.rows<{ id: number }>(sql`select id from tickets order by id`)).map((r) => Number(r.id));
+    const some = (k: number) => ids.filter((_, i) => i % k === 0);
+    // resolved (answered in more than 1,000 minutes), reopened, moved to another team and tier, the SLA verdicts judged
+    await t.database.db.execute(sql`update tickets set resolved_at = created_at + interval '3 days', resolution_business_minutes = 1234, status = 'resolved'
+      where id in (${sql.join(some(7), sql`, `)}) and resolved_at is null`);
+    await t.database.db.execute(sql`update tickets set resolved_at = null, resolution_business_minutes = null, status = 'open' where id in (${sql.join(some(11), sql`, `)})`);
+    await t.database.db.execute(sql`update tickets set team_id = ${teamA}, customer_tier = 'vip' where id in (${sql.join(some(13), sql`, `)})`);
+    await t.database.db.execute(sql`update tickets set sla_first_response = 'breached', sla_resolution = 'achieved' where sla_policy_id is not null and id in (${sql.join(some(5), sql`, `)})`);
+    // moved into and out of the period, deleted, restored, erased; a write that moves nothing
+    await t.database.db.execute(sql`update tickets set created_at = created_at - interval '20 days' where id in (${sql.join(some(17), sql`, `)})`);
+    await t.database.db.execute(sql`update tickets set deleted_at = now() where id in (${sql.join(some(19), sql`, `)})`);
+    await t.database.db.execute(sql`update tickets set deleted_at = null where id in (${sql.join(some(38), sql`, `)})`);
+    await t.database.db.execute(sql`delete from tickets where id in (${sql.join(some(23), sql`, `)})`);
+    await t.database.db.execute(sql`update tickets set subject = subject || '!'`);
+
+    const kept = await snapshot();
+    expect(kept.cells.length).toBeGreaterThan(100);
+    await rebuildTicketReportRollups(t.database, t.config.timeZone);
+    expect(await snapshot()).toEqual(kept);
+    for (const extra of filters()) {
+      const { rolled, live } = await bothWays(extra);
+      expect(exactPart(rolled)).toEqual(exactPart(live));
+    }
+  });
+
+  it('keep business minutes exactly below 1,000 and to three digits above', async () => {
+    const values = [0, 7, 999, 1000, 1009, 1234, 9999, 10_000, 98_765, 123_456];
+    const rows = await t.database.rows<{ v: number; b: number }>(sql`select v, ticket_report_bucket(v) as b from unnest(${`{${values.join(',')}}`}::int[]) v`);
+    expect(rows.map((r) => Number(r.b))).toEqual([0, 7, 999, 1000, 1000, 1230, 9990, 10_000, 98_700, 123_000]);
+  });
+
+  it('are rebuilt in a new time zone, and left alone in the same one', async () => {
+    const cells = sql`select coalesce(sum(n), 0)::int as n from ticket_report_cells where day = '2026-02-10'`;
+    const before = (await t.database.rows<{ n: number }>(cells))[0]!.n;
+    expect(await ensureTicketReportRollups(t.database, t.config.timeZone)).toBe(false);
+    expect(await ensureTicketReportRollups(t.database, 'America/Los_Angeles')).toBe(true);
+    const [la] = await t.database.rows<{ n: number }>(sql`select count(*)::int as n from tickets
+      where deleted_at is null and (created_at at time zone 'America/Los_Angeles')::date = '2026-02-10'`);
+    expect((await t.database.rows<{ n: number }>(cells))[0]!.n).toBe(la!.n);
+    expect(await ensureTicketReportRollups(t.database, t.config.timeZone)).toBe(true);
+    expect((await t.database.rows<{ n: number }>(cells))[0]!.n).toBe(before);
+  });
+
+  it('are emptied with the tickets', async () => {
+    await t.database.db.execute(sql`truncate tickets cascade`);
+    expect(await snapshot()).toEqual({ cells: [], minutes: [], flow: [] });
   });
 });
 

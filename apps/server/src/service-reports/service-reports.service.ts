@@ -3,10 +3,12 @@
 // return visits, top complaint causes and the backlog — over the tickets the caller may see.
 // Times are business minutes stored on each ticket when it was answered or resolved.
 //
-// The period's tickets are read once (issue #8: a quarter is ~400k tickets at 5M): one statement
-// counts them by grouping sets — a cell per (tier, team, cause, SLA verdicts), a histogram per
-// business-minute value, creations and resolutions per local day — and everything else is
-// summed from those few thousand rows. The backlog's starting point is one probe of an index of
+// The period's tickets are counted in one statement by grouping sets — a cell per (tier, team,
+// cause, SLA verdicts), a histogram per business-minute value, creations and resolutions per local
+// day — and everything else is summed from those few thousand rows. A caller who sees every ticket
+// gets the counts from daily rollups kept by triggers (service-reports.table.ts; a quarter at 5M
+// tickets is ~420k tickets but tens of thousands of rollup rows), where business minutes of 1,000
+// and more are kept to three digits; other scopes count the period's tickets themselves. The backlog's starting point is one probe of an index of
 // each ticket's open span. The statements run in one read-only snapshot, without JIT (they are
 // compiled once and run once: bench/service/notes.md).
 import { sql, type SQL } from 'drizzle-orm';
@@ -15,6 +17,7 @@ import type { Database, DbOrTx } from '../db/client.js';
 import type { Ctx } from '../platform/context.js';
 import { ownedBy } from '../platform/data-scope.js';
 import { ticketVisibleRow } from '../tickets/ticket-scope.js';
+import { rollupTimeZone } from './service-report-rollups.js';
 
 export interface ReportQuery {
   from: string;
@@ -56,9 +59,14 @@ async function buildReport(database: Database, tx: DbOrTx, ctx: Ctx, q: ReportQu
   // Visits about tickets in scope, or made by people in scope (order visits). The ticket is probed
   // by primary key per visit of the period: an `in (every ticket in scope)` under an OR cannot
   // become a semi-join and was rescanned per visit once the list outgrew work_mem.
+  // Seeing every ticket without a filter, the only tickets to leave out are the deleted ones: one
+  // hashed anti-join over their (partial) index, not a probe per visit (340 ms for a quarter at 5M).
+  const everyTicket = ctx.actor.dataScope === 'all' && !q['filter[teamId]'] && !q['filter[importance]'];
   const visitFilters: SQL[] = [
     sql`v.status = 'done' and v.deleted_at is null and v.done_at >= ${start} and v.done_at < ${end}`,
-    sql`(case when v.ticket_id is null then ${ownedBy(ctx.actor, sql`v.assignee_id`)} else exists (select 1 from tickets t where t.id = v.ticket_id and ${scoped}) end)`,
+    everyTicket
+      ? sql`(v.ticket_id is null or v.ticket_id not in (select t.id from tickets t where t.deleted_at is not null))`
+      : sql`(case when v.ticket_id is null then ${ownedBy(ctx.actor, sql`v.assignee_id`)} else exists (select 1 from tickets t where t.id = v.ticket_id and ${scoped}) end)`,
   ];
   if (q['filter[teamId]']) visitFilters.push(sql`(v.ticket_id is not null or v.assignee_id in (select id from users where department_id = ${q['filter[teamId]']}))`);
   if (q['filter[importance]']) visitFilters.push(sql`v.customer_id in (select id from customers where importance = ${q['filter[importance]']})`);
@@ -84,7 +92,11 @@ async function buildReport(database: Database, tx: DbOrTx, ctx: Ctx, q: ReportQu
   // of sorting the period's rows once per set (and spilling: 7.8 s for a quarter at 32MB). Not
   // before the visits: there it would hash every ticket id instead of probing the visits' tickets.
   if (database.driver === 'postgres') await database.rows(sql`select set_config('work_mem', '128MB', true)`, tx);
-  const period = await database.rows<Row>(periodSql(scoped, start, end, timeZone), tx);
+  // A caller who sees every ticket reads the daily rollups; other scopes test each ticket's assignee
+  // and team, which the rollups do not keep, so they read the period's tickets.
+  const fromRollups = ctx.actor.dataScope === 'all' && (await rollupTimeZone(database, tx)) === timeZone;
+  const groups = fromRollups ? rollupGroups(q) : ticketGroups(scoped, start, end, timeZone);
+  const period = await database.rows<Row>(periodSql(groups), tx);
   const of = (kind: string) => period.filter((r) => r.kind === kind);
 
   const t = of('all')[0] ?? {};
@@ -128,18 +140,15 @@ const openSpan = sql.raw(
 );
 
 /**
- * One read of the tickets created in the period, counted by grouping sets:
+ * The period's tickets counted by grouping sets, one read of the tickets created in it:
  *   cell: by (tier, team, complaint cause, SLA policy, verdicts, resolved);
  *   response / resolution: by business-minute value (for the percentiles);
  *   opened / closed: backlog moves per local day — created (unless resolved before it was
  *   created: never open), and resolved in the period (after creation).
- * The cells are then rolled up into the totals, tiers, teams and causes; tiers and teams count the
- * tickets under an SLA policy and appear only when they have one. Rows come ordered as shown: by
- * tier, by team name, by cause frequency.
  */
-function periodSql(scoped: SQL, start: SQL, end: SQL, timeZone: string): SQL {
+function ticketGroups(scoped: SQL, start: SQL, end: SQL, timeZone: string): SQL {
   return sql`
-    with p as (
+    p as (
       select coalesce(t.customer_tier, 'none') as tier, t.team_id,
         case when t.type = 'complaint' then coalesce(t.root_cause, 'unknown') end as cause,
         t.sla_policy_id is not null as has_policy, t.sla_first_response as fr, t.sla_resolution as res,
@@ -153,16 +162,61 @@ function periodSql(scoped: SQL, start: SQL, end: SQL, timeZone: string): SQL {
     ), g as (
       select case when grouping(tier) = 0 then 'cell' when grouping(response) = 0 then 'response' when grouping(resolution) = 0 then 'resolution'
           when grouping(created_day) = 0 then 'opened' else 'closed' end as kind,
-        tier, team_id, cause, has_policy, fr, res, resolved, coalesce(response, resolution) as value,
+        tier, team_id, cause, has_policy, fr, res, resolved, coalesce(response, resolution)::float8 as value,
         to_char(coalesce(created_day, resolved_day), 'YYYY-MM-DD') as day,
         count(*)::int as n
       from p
       group by grouping sets ((tier, team_id, cause, has_policy, fr, res, resolved), (response), (resolution), (opens, created_day), (closes, resolved_day))
       having (grouping(opens) = 1 or opens) and (grouping(closes) = 1 or closes)
-    )
+    )`;
+}
+
+/**
+ * The same groups from the daily rollups of the period's days (a local day is the rollups' unit and
+ * the period's). The histograms come from the grain that splits by exactly the filters given, each
+ * value standing for the middle of its bucket (the value itself below 1,000).
+ */
+function rollupGroups(q: ReportQuery): SQL {
+  const team = q['filter[teamId]'];
+  const tier = q['filter[importance]'];
+  const days = sql`day between ${q.from}::date and ${q.to}::date`;
+  const filters = sql.join([days, team ? sql`team = ${team}` : sql`true`, tier ? sql`tier = ${tier}` : sql`true`], sql` and `);
+  const grain = (team ? 1 : 0) + (tier ? 2 : 0);
+  const histogramRows = sql.join([days, team ? sql`team = ${team}` : sql`team = -1`, tier ? sql`tier = ${tier}` : sql`tier = '*'`], sql` and `);
+  return sql`
+    g as (
+      select 'cell' as kind, tier, nullif(team, 0) as team_id, nullif(cause, '') as cause, has_policy, fr, res, resolved,
+        null::float8 as value, null::text as day, sum(n)::int as n
+      from ticket_report_cells where ${filters}
+      group by tier, team, cause, has_policy, fr, res, resolved having sum(n) <> 0
+      union all
+      select kind, null, null, null, null, null, null, null,
+        case when u.v < 1000 then u.v else u.v + ((10 ^ (length(u.v::text) - 3)) - 1) / 2 end::float8, null, sum(u.c)::int
+      from ticket_report_minutes m cross join lateral unnest(m.minutes, m.tickets) u (v, c)
+      where grain = ${grain} and ${histogramRows}
+      group by kind, u.v having sum(u.c) <> 0
+      union all
+      select 'opened', null, null, null, null, null, null, null, null, to_char(day, 'YYYY-MM-DD'), sum(n)::int
+      from ticket_report_flow where ${filters} and opens
+      group by day having sum(n) <> 0
+      union all
+      select 'closed', null, null, null, null, null, null, null, null, to_char(resolved_day, 'YYYY-MM-DD'), sum(n)::int
+      from ticket_report_flow where ${filters} and opens and resolved_day <= ${q.to}::date
+      group by resolved_day having sum(n) <> 0
+    )`;
+}
+
+/**
+ * The groups rolled up into the totals, tiers, teams and causes; tiers and teams count the tickets
+ * under an SLA policy and appear only when they have one. Rows come ordered as shown: by tier, by
+ * team name, by cause frequency.
+ */
+function periodSql(groups: SQL): SQL {
+  return sql`
+    with ${groups}
     select * from (
       select case when grouping(c.tier) = 0 then 'tier' when grouping(c.team_id) = 0 then 'team' when grouping(c.cause) = 0 then 'cause' else 'all' end as kind,
-        coalesce(c.tier, d.name, c.cause) as label, c.team_id, null::int as value,
+        coalesce(c.tier, d.name, c.cause) as label, c.team_id, null::float8 as value,
         sum(c.n)::int as n,
         coalesce(sum(c.n) filter (where c.resolved), 0)::int as resolved,
         coalesce(sum(c.n) filter (where c.cause is not null), 0)::int as complaints,

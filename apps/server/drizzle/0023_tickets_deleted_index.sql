@@ -1,0 +1,1 @@
+CREATE INDEX "tickets_deleted_idx" ON "tickets" USING btree ("id") WHERE deleted_at is not null;
