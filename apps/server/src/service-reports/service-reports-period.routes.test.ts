@@ -13,6 +13,7 @@ import { percentileCont } from './service-reports.service.js';
 let t: TestContext;
 let admin: Session;
 let agentA: Session;
+let leadA: Session;
 let repA: Session;
 let teamA: number;
 let teamB: number;
@@ -42,9 +43,9 @@ const bucketed = (x: SQL) => sql`(case when ${x} < 1000 then ${x}::float8
   else (${x} - ${x} % (10 ^ (floor(log(${x})) - 2))::int) + ((10 ^ (floor(log(${x})) - 2)) - 1) / 2 end)`;
 
 /** The figures as the report computed them before reading the period once: one statement each. */
-async function oracle(scope: SQL, rollups = false): Promise<Figures> {
+async function oracle(scope: SQL, fromRollups: SQL = sql`false`): Promise<Figures> {
   const tz = t.config.timeZone;
-  const minutes = (column: string) => (rollups ? bucketed(sql.raw(`t.${column}`)) : sql.raw(`t.${column}`));
+  const minutes = (column: string) => sql`(case when ${fromRollups} then ${bucketed(sql.raw(`t.${column}`))} else t.${sql.raw(column)} end)`;
   const inPeriod = sql`t.deleted_at is null and ${scope} and t.created_at >= (${from}::date::timestamp at time zone ${tz}) and t.created_at < ((${to}::date + 1)::timestamp at time zone ${tz})`;
   const [x] = await t.database.rows<Record<string, unknown>>(sql`
     select count(*)::int as tickets, count(t.response_business_minutes)::int as response_n,
@@ -110,6 +111,7 @@ beforeAll(async () => {
   teamA = Number(a!.id);
   teamB = Number(b!.id);
   agentA = await t.userWithRole('service', { departmentId: teamA });
+  leadA = await t.userWithRole('manager', { departmentId: teamA });
   const agentB = await t.userWithRole('service', { departmentId: teamB });
   await t.database.db.execute(sql`insert into roles (key, name, data_scope, permissions) values ('service_own_p', '一线客服', 'own', array['service.read', 'service.write']::text[])`);
   repA = await t.userWithRole('service_own_p', { departmentId: teamA });
@@ -143,17 +145,20 @@ afterAll(async () => t.close());
 
 describe('service report figures read in one pass', () => {
   it('equal one statement per figure, for every scope and filter', async () => {
+    // which tickets' minutes come from the rollups: every ticket for scope all, the team's for a department scope
+    const rolledUp = (actor: ScopeActor) => (actor.dataScope === 'all' ? sql`true` : actor.dataScope === 'department' ? sql`coalesce(t.team_id = ${actor.departmentId}, false)` : sql`false`);
     const callers: Array<[Session, ScopeActor, string, SQL]> = [
       [admin, { id: admin.userId, dataScope: 'all', departmentId: null }, '', sql`true`],
       [admin, { id: admin.userId, dataScope: 'all', departmentId: null }, `&filter[teamId]=${teamB}`, sql`t.team_id = ${teamB}`],
       [admin, { id: admin.userId, dataScope: 'all', departmentId: null }, '&filter[importance]=important', sql`t.customer_tier = 'important'`],
       [admin, { id: admin.userId, dataScope: 'all', departmentId: null }, `&filter[teamId]=${teamA}&filter[importance]=vip`, sql`t.team_id = ${teamA} and t.customer_tier = 'vip'`],
       [agentA, { id: agentA.userId, dataScope: 'department', departmentId: teamA }, '', sql`true`],
+      [agentA, { id: agentA.userId, dataScope: 'department', departmentId: teamA }, `&filter[teamId]=${teamB}&filter[importance]=vip`, sql`t.team_id = ${teamB} and t.customer_tier = 'vip'`],
       [repA, { id: repA.userId, dataScope: 'own', departmentId: teamA }, '', sql`true`],
     ];
     const totals = new Set<number>();
     for (const [session, actor, query, filter] of callers) {
-      const expected = await oracle(sql`${ticketVisibleRow(actor, 't')} and ${filter}`, actor.dataScope === 'all');
+      const expected = await oracle(sql`${ticketVisibleRow(actor, 't')} and ${filter}`, rolledUp(actor));
       expect(await report(session, query)).toEqual(expected);
       totals.add(expected.tickets);
     }
@@ -179,19 +184,19 @@ describe('service report figures read in one pass', () => {
 
 describe('the daily rollups', () => {
   const filters = () => ['', `&filter[teamId]=${teamB}`, '&filter[importance]=ordinary', `&filter[teamId]=${teamA}&filter[importance]=important`];
-  const fullReport = async (extra: string) => {
-    const res = await t.request(admin, { method: 'GET', url: `/api/v1/service-reports/summary?from=${from}&to=${to}${extra}` });
+  const fullReport = async (extra: string, as = admin) => {
+    const res = await t.request(as, { method: 'GET', url: `/api/v1/service-reports/summary?from=${from}&to=${to}${extra}` });
     expect(res.statusCode, res.body).toBe(200);
     return res.json() as Record<string, unknown>;
   };
   /** Everything but the percentiles (which the rollups keep to three digits; checked above) is exact. */
   const exactPart = (r: Record<string, unknown>) => ({ ...r, responseMinutes: null, resolutionMinutes: null });
   /** The report from the rollups, and the same report counted from the tickets (rollups in another time zone are not used). */
-  async function bothWays(extra: string) {
-    const rolled = await fullReport(extra);
+  async function bothWays(extra: string, as = admin) {
+    const rolled = await fullReport(extra, as);
     await t.database.db.execute(sql`update ticket_report_state set time_zone = 'Etc/GMT+12'`);
     try {
-      return { rolled, live: await fullReport(extra) };
+      return { rolled, live: await fullReport(extra, as) };
     } finally {
       await t.database.db.execute(sql`update ticket_report_state set time_zone = ${t.config.timeZone}`);
     }
@@ -202,11 +207,13 @@ describe('the daily rollups', () => {
     flow: await t.database.rows(sql`select * from ticket_report_flow where n <> 0 order by day, team, tier, resolved_day, opens`),
   });
 
-  it('give the report the tickets give, backlog included, with every filter', async () => {
-    for (const extra of filters()) {
-      const { rolled, live } = await bothWays(extra);
-      expect(exactPart(rolled)).toEqual(exactPart(live));
-      expect((rolled.backlog as unknown[]).length).toBe(28);
+  it('give the report the tickets give, backlog included, with every filter, for every ticket or a team', async () => {
+    for (const as of [admin, agentA, leadA]) {
+      for (const extra of filters()) {
+        const { rolled, live } = await bothWays(extra, as);
+        expect(exactPart(rolled)).toEqual(exactPart(live));
+        expect((rolled.backlog as unknown[]).length).toBe(28);
+      }
     }
   });
 
@@ -230,9 +237,11 @@ describe('the daily rollups', () => {
     expect(kept.cells.length).toBeGreaterThan(100);
     await rebuildTicketReportRollups(t.database, t.config.timeZone);
     expect(await snapshot()).toEqual(kept);
-    for (const extra of filters()) {
-      const { rolled, live } = await bothWays(extra);
-      expect(exactPart(rolled)).toEqual(exactPart(live));
+    for (const as of [admin, agentA, leadA]) {
+      for (const extra of filters()) {
+        const { rolled, live } = await bothWays(extra, as);
+        expect(exactPart(rolled)).toEqual(exactPart(live));
+      }
     }
   });
 

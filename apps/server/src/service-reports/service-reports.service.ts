@@ -16,7 +16,7 @@ import type { ServiceReport } from '@guanxi/contracts';
 import type { Database, DbOrTx } from '../db/client.js';
 import type { Ctx } from '../platform/context.js';
 import { ownedBy } from '../platform/data-scope.js';
-import { ticketVisibleRow } from '../tickets/ticket-scope.js';
+import { owned, resolveScope, teamIds, ticketVisibleRow } from '../tickets/ticket-scope.js';
 import { rollupTimeZone } from './service-report-rollups.js';
 
 export interface ReportQuery {
@@ -92,11 +92,7 @@ async function buildReport(database: Database, tx: DbOrTx, ctx: Ctx, q: ReportQu
   // of sorting the period's rows once per set (and spilling: 7.8 s for a quarter at 32MB). Not
   // before the visits: there it would hash every ticket id instead of probing the visits' tickets.
   if (database.driver === 'postgres') await database.rows(sql`select set_config('work_mem', '128MB', true)`, tx);
-  // A caller who sees every ticket reads the daily rollups; other scopes test each ticket's assignee
-  // and team, which the rollups do not keep, so they read the period's tickets.
-  const fromRollups = ctx.actor.dataScope === 'all' && (await rollupTimeZone(database, tx)) === timeZone;
-  const groups = fromRollups ? rollupGroups(q) : ticketGroups(scoped, start, end, timeZone);
-  const period = await database.rows<Row>(periodSql(groups), tx);
+  const period = await database.rows<Row>(periodSql(await periodGroups(database, tx, ctx, q, scoped, start, end, timeZone)), tx);
   const of = (kind: string) => period.filter((r) => r.kind === kind);
 
   const t = of('all')[0] ?? {};
@@ -140,6 +136,29 @@ const openSpan = sql.raw(
 );
 
 /**
+ * Where the period's counts come from. The daily rollups keep tickets by team, not by assignee, so:
+ *   scope all: the rollups alone;
+ *   department scopes (a team's tickets, and those assigned to its people): the rollups of the
+ *   caller's teams, plus the tickets of the period assigned to its people in other teams (or none),
+ *   read by assignee — usually few;
+ *   own scopes, or rollups not built in this time zone: the period's tickets, tested one by one.
+ */
+async function periodGroups(database: Database, tx: DbOrTx, ctx: Ctx, q: ReportQuery, scoped: SQL, start: SQL, end: SQL, timeZone: string): Promise<SQL[]> {
+  const scope = ctx.actor.dataScope;
+  const department = scope === 'department' || scope === 'department_tree';
+  if ((scope !== 'all' && !department) || (await rollupTimeZone(database, tx)) !== timeZone) return [ticketGroups(scoped, start, end, timeZone)];
+  if (scope === 'all') return [rollupGroups(q, null)];
+  // named ids, so that the planner seeks the assignee index per person instead of guessing the subquery's size
+  const resolved = await resolveScope({ rows: (query) => database.rows(query, tx) }, ctx.actor);
+  const teams = teamIds(resolved);
+  if (teams === null) return [ticketGroups(scoped, start, end, timeZone)];
+  const elsewhere: SQL[] = [sql`t.deleted_at is null`, owned(resolved, sql`t.assignee_id`), sql`not coalesce(t.team_id in (${teams}), false)`];
+  if (q['filter[teamId]']) elsewhere.push(sql`t.team_id = ${q['filter[teamId]']}`);
+  if (q['filter[importance]']) elsewhere.push(sql`t.customer_tier = ${q['filter[importance]']}`);
+  return [rollupGroups(q, teams), ticketGroups(sql.join(elsewhere, sql` and `), start, end, timeZone)];
+}
+
+/**
  * The period's tickets counted by grouping sets, one read of the tickets created in it:
  *   cell: by (tier, team, complaint cause, SLA policy, verdicts, resolved);
  *   response / resolution: by business-minute value (for the percentiles);
@@ -148,7 +167,12 @@ const openSpan = sql.raw(
  */
 function ticketGroups(scoped: SQL, start: SQL, end: SQL, timeZone: string): SQL {
   return sql`
-    p as (
+    select case when grouping(tier) = 0 then 'cell' when grouping(response) = 0 then 'response' when grouping(resolution) = 0 then 'resolution'
+        when grouping(created_day) = 0 then 'opened' else 'closed' end as kind,
+      tier, team_id, cause, has_policy, fr, res, resolved, coalesce(response, resolution)::float8 as value,
+      to_char(coalesce(created_day, resolved_day), 'YYYY-MM-DD') as day,
+      count(*)::int as n
+    from (
       select coalesce(t.customer_tier, 'none') as tier, t.team_id,
         case when t.type = 'complaint' then coalesce(t.root_cause, 'unknown') end as cause,
         t.sla_policy_id is not null as has_policy, t.sla_first_response as fr, t.sla_resolution as res,
@@ -159,16 +183,9 @@ function ticketGroups(scoped: SQL, start: SQL, end: SQL, timeZone: string): SQL 
         (t.created_at at time zone ${timeZone})::date as created_day, (t.resolved_at at time zone ${timeZone})::date as resolved_day
       from tickets t
       where ${scoped} and t.created_at >= ${start} and t.created_at < ${end}
-    ), g as (
-      select case when grouping(tier) = 0 then 'cell' when grouping(response) = 0 then 'response' when grouping(resolution) = 0 then 'resolution'
-          when grouping(created_day) = 0 then 'opened' else 'closed' end as kind,
-        tier, team_id, cause, has_policy, fr, res, resolved, coalesce(response, resolution)::float8 as value,
-        to_char(coalesce(created_day, resolved_day), 'YYYY-MM-DD') as day,
-        count(*)::int as n
-      from p
-      group by grouping sets ((tier, team_id, cause, has_policy, fr, res, resolved), (response), (resolution), (opens, created_day), (closes, resolved_day))
-      having (grouping(opens) = 1 or opens) and (grouping(closes) = 1 or closes)
-    )`;
+    ) p
+    group by grouping sets ((tier, team_id, cause, has_policy, fr, res, resolved), (response), (resolution), (opens, created_day), (closes, resolved_day))
+    having (grouping(opens) = 1 or opens) and (grouping(closes) = 1 or closes)`;
 }
 
 /**
@@ -176,15 +193,16 @@ function ticketGroups(scoped: SQL, start: SQL, end: SQL, timeZone: string): SQL 
  * the period's). The histograms come from the grain that splits by exactly the filters given, each
  * value standing for the middle of its bucket (the value itself below 1,000).
  */
-function rollupGroups(q: ReportQuery): SQL {
+function rollupGroups(q: ReportQuery, teams: SQL | null): SQL {
   const team = q['filter[teamId]'];
   const tier = q['filter[importance]'];
   const days = sql`day between ${q.from}::date and ${q.to}::date`;
-  const filters = sql.join([days, team ? sql`team = ${team}` : sql`true`, tier ? sql`tier = ${tier}` : sql`true`], sql` and `);
-  const grain = (team ? 1 : 0) + (tier ? 2 : 0);
-  const histogramRows = sql.join([days, team ? sql`team = ${team}` : sql`team = -1`, tier ? sql`tier = ${tier}` : sql`tier = '*'`], sql` and `);
+  const ofTeams = sql.join([team ? sql`team = ${team}` : sql`true`, teams ? sql`team in (${teams})` : sql`true`], sql` and `);
+  const filters = sql.join([days, ofTeams, tier ? sql`tier = ${tier}` : sql`true`], sql` and `);
+  const byTeam = Boolean(team || teams);
+  const grain = (byTeam ? 1 : 0) + (tier ? 2 : 0);
+  const histogramRows = sql.join([days, byTeam ? ofTeams : sql`team = -1`, tier ? sql`tier = ${tier}` : sql`tier = '*'`], sql` and `);
   return sql`
-    g as (
       select 'cell' as kind, tier, nullif(team, 0) as team_id, nullif(cause, '') as cause, has_policy, fr, res, resolved,
         null::float8 as value, null::text as day, sum(n)::int as n
       from ticket_report_cells where ${filters}
@@ -202,8 +220,7 @@ function rollupGroups(q: ReportQuery): SQL {
       union all
       select 'closed', null, null, null, null, null, null, null, null, to_char(resolved_day, 'YYYY-MM-DD'), sum(n)::int
       from ticket_report_flow where ${filters} and opens and resolved_day <= ${q.to}::date
-      group by resolved_day having sum(n) <> 0
-    )`;
+      group by resolved_day having sum(n) <> 0`;
 }
 
 /**
@@ -211,9 +228,9 @@ function rollupGroups(q: ReportQuery): SQL {
  * under an SLA policy and appear only when they have one. Rows come ordered as shown: by tier, by
  * team name, by cause frequency.
  */
-function periodSql(groups: SQL): SQL {
+function periodSql(groups: SQL[]): SQL {
   return sql`
-    with ${groups}
+    with g as (${sql.join(groups.map((x) => sql`(${x})`), sql` union all `)})
     select * from (
       select case when grouping(c.tier) = 0 then 'tier' when grouping(c.team_id) = 0 then 'team' when grouping(c.cause) = 0 then 'cause' else 'all' end as kind,
         coalesce(c.tier, d.name, c.cause) as label, c.team_id, null::float8 as value,

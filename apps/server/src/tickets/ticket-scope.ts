@@ -67,7 +67,7 @@ export async function resolveScope(database: Pick<Database, 'rows'>, actor: Scop
 const idList = (ids: readonly number[]): SQL => (ids.length ? sql.join(ids.map((id) => sql`${id}::bigint`), sql`, `) : sql`null`);
 
 /** ownedBy, with the owners named when they were resolved. */
-function owned(actor: ScopeActor | ResolvedScope, column: SQL): SQL {
+export function owned(actor: ScopeActor | ResolvedScope, column: SQL): SQL {
   if ('owners' in actor && actor.owners !== null) return sql`${column} in (${idList(actor.owners)})`;
   return ownedBy(actor, column);
 }

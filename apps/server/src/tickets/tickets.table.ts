@@ -90,6 +90,9 @@ export const tickets = pgTable(
     index('tickets_open_span_idx')
       .using('gist', sql`tstzrange(created_at, case when resolved_at is null then null else greatest(resolved_at, created_at) end, '(]')`)
       .where(sql`deleted_at is null`),
+    // A department's service report: the period's tickets of its people assigned in other teams
+    // (the team's own come from the rollups), by assignee and creation time.
+    index('tickets_assignee_created_idx').on(t.assigneeId, t.createdAt).where(sql`deleted_at is null`),
     // The deleted tickets, few: the service report excludes their return visits by one hashed
     // anti-join instead of probing every visit's ticket (service-reports.service.ts).
     index('tickets_deleted_idx').on(t.id).where(sql`deleted_at is not null`),

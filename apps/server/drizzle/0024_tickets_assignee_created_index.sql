@@ -1,0 +1,1 @@
+CREATE INDEX "tickets_assignee_created_idx" ON "tickets" USING btree ("assignee_id","created_at") WHERE deleted_at is null;
