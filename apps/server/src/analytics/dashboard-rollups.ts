@@ -171,10 +171,32 @@ export async function readRolledUpScores(database: Database, customerIds: number
   const [state] = await database.rows<{ run_id: number }>(sql`select run_id from analytics_rollup_state`);
   if (!state) return null;
   const ids = sql`${`{${customerIds.join(',')}}`}::bigint[]`;
-  const rows = await database.rows<Record<string, string | null>>(sql`
-    select ${sql.raw(METRIC_COLUMNS.map((c) => `x.${c}::text`).join(', '))}
-    from (${metricCells(sql`from customer_metrics m join analytics_rollup_customers c on c.customer_id = m.customer_id and m.customer_id = any(${ids})`, -1)}) x`);
+  const rows = await database.db.transaction(async (tx) => {
+    await byKeys(database, tx);
+    return database.rows<Record<string, string | null>>(
+      sql`
+      select ${sql.raw(METRIC_COLUMNS.map((c) => `x.${c}::text`).join(', '))}
+      from (${metricCells(sql`from unnest(${ids}) as u(id) join customer_metrics m on m.customer_id = u.id join analytics_rollup_customers c on c.customer_id = u.id`, -1)}) x`,
+      tx,
+    );
+  });
   return { stateRunId: Number(state.run_id), columns: METRIC_COLUMNS.map((c) => rows.map((r) => r[c] ?? null)) };
+}
+
+/**
+ * Planner settings for the statements of a delta (until the transaction ends). Each is driven by the
+ * changed customers — thousands of keys — into tables of a million rows (customers, customer_metrics,
+ * the per-customer record), and the planner, taking thousands of keys for many, hashed the whole
+ * tables instead of looking the keys up: seq scans of customers, customer_metrics and the record in
+ * most statements, and parallel workers that each repeated the key lookups (most of the 13.5 s of
+ * the delta at 1M customers, bench/analytics-refresh/notes.md). Lookups by key are what a delta is.
+ */
+async function byKeys(database: Database, tx: Tx): Promise<void> {
+  await tx.execute(sql`set local max_parallel_workers_per_gather = 0`);
+  await tx.execute(sql`set local enable_hashjoin = off`);
+  await tx.execute(sql`set local enable_mergejoin = off`);
+  // and the estimates over those tables pass jit_above_cost: compiling took longer than running (170 ms of 870)
+  if (database.driver !== 'pglite') await tx.execute(sql`set local jit = off`);
 }
 
 export interface RollupCounts {
@@ -228,16 +250,22 @@ async function rebuildAll(database: Database, tx: Tx): Promise<Omit<RollupCounts
  * region or deletion changed since the state's mark (owners change without any new order).
  */
 async function applyDelta(database: Database, tx: Tx, o: { customerIds: number[]; before: RolledUpScores; since: Date | string }): Promise<Omit<RollupCounts, 'flowRows'>> {
+  await byKeys(database, tx);
   const ids = sql`${`{${o.customerIds.join(',')}}`}::bigint[]`;
   const since = sql`${o.since instanceof Date ? o.since.toISOString() : o.since}::timestamptz`;
-  await tx.execute(sql`create temp table rollup_changed (customer_id bigint primary key, scored boolean not null) on commit drop`);
+  // each changed customer with what it counts under now (owner, province, live), read once by key
+  // here so that no later statement joins customers
+  await tx.execute(
+    sql`create temp table rollup_changed (customer_id bigint primary key, scored boolean not null, owner_id bigint, province text not null, live boolean not null) on commit drop`,
+  );
   // candidates from the two small indexes on customers (changed since the mark, deleted since the mark),
   // kept when what they count under differs from their record
   await tx.execute(sql`
-    insert into rollup_changed (customer_id, scored)
-    select id, true from unnest(${ids}) as u(id)
+    insert into rollup_changed (customer_id, scored, owner_id, province, live)
+    select u.id, true, c.owner_id, coalesce(c.province, ''), coalesce(c.deleted_at is null, false)
+    from unnest(${ids}) as u(id) left join customers c on c.id = u.id
     union all
-    select c.id, false from (
+    select c.id, false, c.owner_id, coalesce(c.province, ''), c.deleted_at is null from (
         select id from customers where deleted_at is null and updated_at > ${since}
         union select id from customers where deleted_at > ${since}) k
       join customers c on c.id = k.id
@@ -257,10 +285,9 @@ async function applyDelta(database: Database, tx: Tx, o: { customerIds: number[]
     from (
       select * from unnest(${sql.join(cols, sql`, `)}) as b(${sql.raw(METRIC_COLUMNS.join(', '))})
       union all
-      ${metricCells(sql`from customer_metrics m join rollup_changed d on d.customer_id = m.customer_id and not d.scored join analytics_rollup_customers c on c.customer_id = m.customer_id`, -1)}
+      ${metricCells(sql`from rollup_changed d join analytics_rollup_customers c on c.customer_id = d.customer_id join customer_metrics m on m.customer_id = d.customer_id where not d.scored`, -1)}
       union all
-      ${metricCells(sql`from customer_metrics m join rollup_changed d on d.customer_id = m.customer_id
-        join (select id, owner_id, coalesce(province, '') as province from customers where deleted_at is null) c on c.id = m.customer_id`)}
+      ${metricCells(sql`from rollup_changed c join customer_metrics m on m.customer_id = c.customer_id where c.live`)}
     ) d
     group by d.grain, d.owner_id, d.province, d.kind, d.k1, d.k2
     having ${sql.raw(sumsOf.map((c) => `sum(d.${c}) <> 0`).join(' or '))}
@@ -268,14 +295,17 @@ async function applyDelta(database: Database, tx: Tx, o: { customerIds: number[]
       ${sql.raw(sumsOf.map((c) => `${c} = analytics_metric_rollups.${c} + excluded.${c}`).join(', '))}`);
   await tx.execute(sql`delete from analytics_metric_rollups where customers = 0`);
 
-  await tx.execute(sql`create temp table rollup_after on commit drop as ${orderArrays(sql`join rollup_changed d on d.customer_id = o.customer_id`)}`);
+  // keyed and analysed: later statements look customers up in it (unindexed, one was a nested loop over it: 27 s)
+  await tx.execute(sql`create temp table rollup_after (customer_id bigint primary key, ms date[] not null, revs numeric[] not null) on commit drop`);
+  await tx.execute(sql`insert into rollup_after (customer_id, ms, revs) ${orderArrays(sql`join rollup_changed d on d.customer_id = o.customer_id`)}`);
+  await tx.execute(sql`analyze rollup_after`);
   const cohorts = await tx.execute(sql`
     insert into analytics_cohort_activity (grain, owner_id, province, cohort_month, activity_month, customers, orders, revenue)
     select * from (${cohortCells(sql`
       select -1 as sign, r.owner_id, r.province, r.order_months as ms, r.order_revenue as revs
-      from analytics_rollup_customers r join rollup_changed d on d.customer_id = r.customer_id where r.order_months is not null
+      from rollup_changed d join analytics_rollup_customers r on r.customer_id = d.customer_id where r.order_months is not null
       union all
-      select 1, c.owner_id, coalesce(c.province, ''), a.ms, a.revs from rollup_after a join customers c on c.id = a.customer_id and c.deleted_at is null`)}) x
+      select 1, d.owner_id, d.province, a.ms, a.revs from rollup_after a join rollup_changed d on d.customer_id = a.customer_id where d.live`)}) x
     where x.customers <> 0 or x.orders <> 0 or x.revenue <> 0
     on conflict (grain, cohort_month, owner_id, province, activity_month) do update set
       customers = analytics_cohort_activity.customers + excluded.customers, orders = analytics_cohort_activity.orders + excluded.orders,
@@ -286,9 +316,9 @@ async function applyDelta(database: Database, tx: Tx, o: { customerIds: number[]
   await tx.execute(sql`delete from analytics_rollup_customers r using rollup_changed d where r.customer_id = d.customer_id`);
   await tx.execute(sql`
     insert into analytics_rollup_customers (customer_id, owner_id, province, order_months, order_revenue)
-    select c.id, c.owner_id, coalesce(c.province, ''), a.ms, a.revs
-    from rollup_changed d join customers c on c.id = d.customer_id and c.deleted_at is null left join rollup_after a on a.customer_id = c.id
-    where a.customer_id is not null or exists (select 1 from customer_metrics m where m.customer_id = c.id)`);
+    select d.customer_id, d.owner_id, d.province, a.ms, a.revs
+    from rollup_changed d left join rollup_after a on a.customer_id = d.customer_id left join customer_metrics m on m.customer_id = d.customer_id
+    where d.live and (a.customer_id is not null or m.customer_id is not null)`);
   return { how: 'delta', customers: Number(changed?.n ?? 0), metricRows: count(metrics), cohortRows: count(cohorts) };
 }
 

@@ -254,6 +254,37 @@ describe('a full refresh', () => {
     }
     expect(viaIncremental.p_alive!).toBeCloseTo(viaFull.p_alive!, 1);
   });
+
+  it('reads the same overdue inputs for a few customers (incremental) as for everyone', async () => {
+    /** An order with one instalment due on `due`, `paid` of it paid; `deleted`: the order is deleted since. */
+    async function instalment(customerId: number, due: string, amount: string, paid: string, deleted = false): Promise<void> {
+      const orderId = await order(customerId, '2025-01-10', amount, deleted ? { deleted: true } : {});
+      const [p] = await t.database.rows<{ id: number }>(sql`insert into payment_plans (order_id) values (${orderId}) returning id`);
+      await t.database.db.execute(sql`
+        insert into payment_instalments (plan_id, order_id, owner_id, customer_id, seq, due_date, amount, paid_amount)
+        values (${p!.id}, ${orderId}, ${ownerId}, ${customerId}, 1, ${due}::date, ${amount}::numeric, ${paid}::numeric)`);
+    }
+    const late = await customer('逾期未付');
+    await instalment(late, '2025-05-02', '500.00', '120.00');
+    await instalment(late, '2025-06-01', '300.00', '0');
+    await instalment(late, '2025-09-01', '200.00', '0'); // not due at the as-of
+    const paid = await customer('已付清');
+    await instalment(paid, '2025-03-01', '800.00', '800.00');
+    const gone = await customer('订单已删');
+    await instalment(gone, '2025-03-01', '800.00', '0', true);
+    const q = { asOf: AS_OF, windowStart: null, unitDays: 7 };
+    const all = await readCustomerSummaries(t.database, q);
+    const some = await readCustomerSummaries(t.database, { ...q, customerIds: [late, paid, gone] });
+    const pick = (s: typeof all, id: number) => {
+      const i = s.ids.indexOf(id);
+      return { days: s.overdueDays[i], balance: s.overdueBalance[i] };
+    };
+    // 2025-05-02 is 60 days before the as-of; the open amounts are 380 + 300; paid up: a plan with nothing overdue; a deleted order's plan does not count
+    expect(pick(some, late)).toEqual({ days: 60, balance: '680.00' });
+    expect(pick(some, paid)).toEqual({ days: 0, balance: '0' });
+    expect(pick(some, gone).days).toBeNaN();
+    for (const id of [late, paid, gone]) expect(pick(some, id)).toEqual(pick(all, id));
+  });
 });
 
 // The issue's equivalence: the pipeline on the UCI Online Retail rows imported as orders gives the

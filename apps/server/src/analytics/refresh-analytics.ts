@@ -115,6 +115,8 @@ async function work(database: Database, runId: number, settings: AnalyticsSettin
     }
   }
   if (mode !== o.mode) await database.db.execute(sql`update analytics_runs set mode = ${mode} where id = ${runId}`);
+  // finding the changed customers (incremental) apart from the aggregate of them
+  lap('changes');
   const windowStart = await windowStartFor(database, settings, asOf);
   const unitDays = settings.clv.unit === 'week' ? 7 : 1;
   await setProgress(database, runId, { phase: 'aggregate', done: 0, total: 1 }, o);

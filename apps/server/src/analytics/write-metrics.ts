@@ -152,16 +152,37 @@ export async function replaceMetrics(
   await run(`delete from ${NEXT} n where not exists (select 1 from customers c where c.id = n.customer_id)`);
   for (const fk of fks) await run(`alter table ${NEXT} validate constraint ${tmp(fk.name)}`);
   await run(`analyze ${NEXT}`);
-  await database.db.transaction(async (tx) => {
-    const t = (q: string) => tx.execute(sql.raw(q));
-    await t('lock table customer_metrics in access exclusive mode');
-    await t('drop table customer_metrics');
-    await t(`alter table ${NEXT} rename to customer_metrics`);
-    await t(`alter table customer_metrics rename constraint ${NEXT}_pkey to customer_metrics_pkey`);
-    for (const ix of indexes) await t(`alter index ${tmp(ix.name)} rename to ${ix.name}`);
-    for (const fk of fks) await t(`alter table customer_metrics rename constraint ${tmp(fk.name)} to ${fk.name}`);
-  });
-  return result;
+  // Dropping the old table also takes an exclusive lock on customers (its foreign key's triggers), while
+  // readers lock customers and then customer_metrics (the customer list's join): a reader arriving in
+  // between deadlocks with the swap, and PostgreSQL may pick the swap as the victim (seen in the
+  // analytics-refresh bench at 200k customers). The swap is short and changes nothing until it
+  // commits, so it is tried again rather than losing the whole run.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await database.db.transaction(async (tx) => {
+        const t = (q: string) => tx.execute(sql.raw(q));
+        await t('lock table customer_metrics in access exclusive mode');
+        await t('drop table customer_metrics');
+        await t(`alter table ${NEXT} rename to customer_metrics`);
+        await t(`alter table customer_metrics rename constraint ${NEXT}_pkey to customer_metrics_pkey`);
+        for (const ix of indexes) await t(`alter index ${tmp(ix.name)} rename to ${ix.name}`);
+        for (const fk of fks) await t(`alter table customer_metrics rename constraint ${tmp(fk.name)} to ${fk.name}`);
+      });
+      return result;
+    } catch (e) {
+      if (attempt >= SWAP_ATTEMPTS || !isDeadlock(e)) throw e;
+    }
+  }
+}
+
+const SWAP_ATTEMPTS = 5;
+
+/** A deadlock_detected error (40P01), possibly wrapped by the driver or Drizzle. */
+function isDeadlock(e: unknown): boolean {
+  for (let c: unknown = e; c && typeof c === 'object'; c = (c as { cause?: unknown }).cause) {
+    if ((c as { code?: unknown }).code === '40P01') return true;
+  }
+  return false;
 }
 
 /**

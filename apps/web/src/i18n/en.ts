@@ -2171,6 +2171,7 @@ export const en: Messages = {
     duration: { ms: '{{n}} ms', s: '{{n}} s', min: '{{m}} min {{s}} s' },
     phase: {
       start: 'Starting',
+      changes: 'Finding the changed customers',
       aggregate: 'Summing up orders',
       score: 'Fitting models and scoring',
       write: 'Writing scores',

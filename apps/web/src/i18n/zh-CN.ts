@@ -2200,6 +2200,7 @@ export const zhCN = {
     duration: { ms: '{{n}} 毫秒', s: '{{n}} 秒', min: '{{m}} 分 {{s}} 秒' },
     phase: {
       start: '准备',
+      changes: '查找有变化的客户',
       aggregate: '汇总订单',
       score: '拟合模型并评分',
       write: '写回评分',
