@@ -28,34 +28,28 @@ BEGIN
   END LOOP;
 END $$;
 --> statement-breakpoint
-CREATE FUNCTION gx_board_totals_on_insert() RETURNS trigger
+-- An insert adds its deals and a delete takes its deals away: one statement over the statement's
+-- transition table, signed.
+CREATE FUNCTION gx_board_totals_on_insert_or_delete() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+  rows_table text := CASE TG_OP WHEN 'INSERT' THEN 'new_rows' ELSE 'old_rows' END;
+  direction integer := CASE TG_OP WHEN 'INSERT' THEN 1 ELSE -1 END;
+  stages bigint[];
 BEGIN
-  PERFORM gx_board_totals_lock(array(SELECT n.stage_id FROM new_rows n WHERE n.closed_at IS NULL AND n.deleted_at IS NULL), false);
+  EXECUTE format('SELECT array(SELECT r.stage_id FROM %I r WHERE r.closed_at IS NULL AND r.deleted_at IS NULL)', rows_table) INTO stages;
+  PERFORM gx_board_totals_lock(stages, false);
   -- a new statement, so a new snapshot: it sees the probability the lock waited for
-  INSERT INTO opportunity_board_totals AS t (pipeline_id, owner_id, stage_id, deals, amount, weighted_amount)
-  SELECT n.pipeline_id, n.owner_id, n.stage_id, count(*), sum(n.amount),
-    sum(round(n.amount * coalesce(n.probability_override, s.probability) / 100, 2))
-  FROM new_rows n JOIN pipeline_stages s ON s.id = n.stage_id
-  WHERE n.closed_at IS NULL AND n.deleted_at IS NULL
-  GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-  ON CONFLICT (pipeline_id, owner_id, stage_id) DO UPDATE
-    SET deals = t.deals + excluded.deals, amount = t.amount + excluded.amount, weighted_amount = t.weighted_amount + excluded.weighted_amount;
-  RETURN NULL;
-END $$;
---> statement-breakpoint
-CREATE FUNCTION gx_board_totals_on_delete() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM gx_board_totals_lock(array(SELECT o.stage_id FROM old_rows o WHERE o.closed_at IS NULL AND o.deleted_at IS NULL), false);
-  INSERT INTO opportunity_board_totals AS t (pipeline_id, owner_id, stage_id, deals, amount, weighted_amount)
-  SELECT o.pipeline_id, o.owner_id, o.stage_id, -count(*), -sum(o.amount),
-    -sum(round(o.amount * coalesce(o.probability_override, s.probability) / 100, 2))
-  FROM old_rows o JOIN pipeline_stages s ON s.id = o.stage_id
-  WHERE o.closed_at IS NULL AND o.deleted_at IS NULL
-  GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-  ON CONFLICT (pipeline_id, owner_id, stage_id) DO UPDATE
-    SET deals = t.deals + excluded.deals, amount = t.amount + excluded.amount, weighted_amount = t.weighted_amount + excluded.weighted_amount;
+  EXECUTE format($q$
+    INSERT INTO opportunity_board_totals AS t (pipeline_id, owner_id, stage_id, deals, amount, weighted_amount)
+    SELECT r.pipeline_id, r.owner_id, r.stage_id, $1 * count(*), $1 * sum(r.amount),
+      $1 * sum(round(r.amount * coalesce(r.probability_override, s.probability) / 100, 2))
+    FROM %I r JOIN pipeline_stages s ON s.id = r.stage_id
+    WHERE r.closed_at IS NULL AND r.deleted_at IS NULL
+    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (pipeline_id, owner_id, stage_id) DO UPDATE
+      SET deals = t.deals + excluded.deals, amount = t.amount + excluded.amount, weighted_amount = t.weighted_amount + excluded.weighted_amount
+  $q$, rows_table) USING direction;
   RETURN NULL;
 END $$;
 --> statement-breakpoint
@@ -132,13 +126,13 @@ BEGIN
 END $$;
 --> statement-breakpoint
 CREATE TRIGGER opportunities_board_totals_insert AFTER INSERT ON opportunities
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION gx_board_totals_on_insert();
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION gx_board_totals_on_insert_or_delete();
 --> statement-breakpoint
 CREATE TRIGGER opportunities_board_totals_update AFTER UPDATE ON opportunities
   REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION gx_board_totals_on_update();
 --> statement-breakpoint
 CREATE TRIGGER opportunities_board_totals_delete AFTER DELETE ON opportunities
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION gx_board_totals_on_delete();
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION gx_board_totals_on_insert_or_delete();
 --> statement-breakpoint
 CREATE TRIGGER opportunities_board_totals_truncate AFTER TRUNCATE ON opportunities
   FOR EACH STATEMENT EXECUTE FUNCTION gx_board_totals_on_truncate();
