@@ -11,21 +11,30 @@ export async function rollupTimeZone(database: Pick<Database, 'rows'>, tx?: DbOr
   return state?.time_zone ?? null;
 }
 
-/** Builds the rollups unless they are already in `timeZone`; true when it built them. */
+/**
+ * Builds the rollups unless they are already in `timeZone`; true when it built them. Checked again
+ * under the lock, so that instances starting together build once.
+ */
 export async function ensureTicketReportRollups(database: Database, timeZone: string): Promise<boolean> {
   if ((await rollupTimeZone(database)) === timeZone) return false;
-  await rebuildTicketReportRollups(database, timeZone);
-  return true;
+  return build(database, timeZone, false);
 }
 
+/** Builds the rollups in `timeZone` from every ticket, whatever they are in now. */
 export async function rebuildTicketReportRollups(database: Database, timeZone: string): Promise<void> {
-  await database.db.transaction(async (tx) => {
+  await build(database, timeZone, true);
+}
+
+async function build(database: Database, timeZone: string, force: boolean): Promise<boolean> {
+  return database.db.transaction(async (tx) => {
     await tx.execute(sql`lock table tickets in share row exclusive mode`);
-    await tx.execute(sql`select 1 from ticket_report_state where id = 1 for update`);
+    const [state] = await database.rows<{ time_zone: string | null }>(sql`select time_zone from ticket_report_state where id = 1 for update`, tx);
+    if (!force && state?.time_zone === timeZone) return false;
     if (database.driver === 'postgres') await tx.execute(sql`set local work_mem = '256MB'`);
     await tx.execute(sql`truncate ticket_report_cells, ticket_report_minutes, ticket_report_flow`);
     const [statement] = await database.rows<{ text: string }>(sql`select ticket_report_apply_sql('select 1 as s, t.* from tickets t', ${timeZone}) as text`, tx);
     await tx.execute(sql.raw(statement!.text));
     await tx.execute(sql`update ticket_report_state set time_zone = ${timeZone}, built_at = now() where id = 1`);
+    return true;
   });
 }

@@ -261,6 +261,10 @@ describe('the daily rollups', () => {
     expect((await t.database.rows<{ n: number }>(cells))[0]!.n).toBe(la!.n);
     expect(await ensureTicketReportRollups(t.database, t.config.timeZone)).toBe(true);
     expect((await t.database.rows<{ n: number }>(cells))[0]!.n).toBe(before);
+    // instances starting together: one builds, the other finds it done
+    const together = await Promise.all([ensureTicketReportRollups(t.database, 'Asia/Tokyo'), ensureTicketReportRollups(t.database, 'Asia/Tokyo')]);
+    expect(together.filter(Boolean)).toHaveLength(1);
+    expect(await ensureTicketReportRollups(t.database, t.config.timeZone)).toBe(true);
   });
 
   it('are emptied with the tickets', async () => {
