@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ownedBy } from '../platform/data-scope.js';
 import { ticketVisible } from '../tickets/ticket-scope.js';
 import { seededRandom } from '../test/seeded-random.js';
-import { ADMIN, createTestContext, type Session, type TestContext } from '../test/test-app.js';
+import type { Session, TestContext } from '../test/test-app.js';
+import { serviceTeams } from '../test/service-teams.js';
 
 let t: TestContext;
 let admin: Session;
@@ -45,18 +46,9 @@ async function report(s: Session, extra = '') {
 }
 
 beforeAll(async () => {
-  t = await createTestContext();
-  admin = await t.login(ADMIN.email, ADMIN.password);
-  const [a] = await t.database.rows<{ id: number }>(sql`insert into departments (name) values ('A') returning id`);
-  const [b] = await t.database.rows<{ id: number }>(sql`insert into departments (name) values ('B') returning id`);
-  teamA = Number(a!.id);
-  teamB = Number(b!.id);
-  agentA = await t.userWithRole('service', { departmentId: teamA });
-  const agentB = await t.userWithRole('service', { departmentId: teamB });
-  await t.database.db.execute(sql`insert into roles (key, name, data_scope, permissions) values ('service_own', '一线客服', 'own', array['service.read', 'service.write']::text[])`);
-  repA = await t.userWithRole('service_own', { departmentId: teamA });
-  const [c] = await t.database.rows<{ id: number }>(sql`insert into customers (kind, relationship_type, name, importance, owner_id) values ('individual', 'consumer', '韩梅梅', 'vip', ${agentA.userId}) returning id`);
-  const customer = Number(c!.id);
+  let agentB: Session;
+  let customer: number;
+  ({ t, admin, teamA, teamB, agentA, agentB, repA, customer } = await serviceTeams());
 
   const rnd = seededRandom(20260101);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;

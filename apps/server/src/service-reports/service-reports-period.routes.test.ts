@@ -6,7 +6,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ticketVisibleRow } from '../tickets/ticket-scope.js';
 import { seededRandom } from '../test/seeded-random.js';
-import { ADMIN, createTestContext, type Session, type TestContext } from '../test/test-app.js';
+import type { Session, TestContext } from '../test/test-app.js';
+import { serviceTeams } from '../test/service-teams.js';
 import { ensureTicketReportRollups, rebuildTicketReportRollups } from './service-report-rollups.js';
 import { percentileCont } from './service-reports.service.js';
 
@@ -104,19 +105,10 @@ async function report(s: Session, extra = ''): Promise<Figures> {
 }
 
 beforeAll(async () => {
-  t = await createTestContext();
-  admin = await t.login(ADMIN.email, ADMIN.password);
-  const [a] = await t.database.rows<{ id: number }>(sql`insert into departments (name) values ('售后一组') returning id`);
-  const [b] = await t.database.rows<{ id: number }>(sql`insert into departments (name) values ('A team') returning id`);
-  teamA = Number(a!.id);
-  teamB = Number(b!.id);
-  agentA = await t.userWithRole('service', { departmentId: teamA });
+  let agentB: Session;
+  let customer: number;
+  ({ t, admin, teamA, teamB, agentA, agentB, repA, customer } = await serviceTeams());
   leadA = await t.userWithRole('manager', { departmentId: teamA });
-  const agentB = await t.userWithRole('service', { departmentId: teamB });
-  await t.database.db.execute(sql`insert into roles (key, name, data_scope, permissions) values ('service_own_p', '一线客服', 'own', array['service.read', 'service.write']::text[])`);
-  repA = await t.userWithRole('service_own_p', { departmentId: teamA });
-  const [c] = await t.database.rows<{ id: number }>(sql`insert into customers (kind, relationship_type, name, importance, owner_id) values ('individual', 'consumer', '王芳', 'vip', ${agentA.userId}) returning id`);
-  const customer = Number(c!.id);
 
   const rnd = seededRandom(20260201);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
