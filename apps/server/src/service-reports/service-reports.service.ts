@@ -5,11 +5,12 @@
 //
 // The period's tickets are counted in one statement by grouping sets — a cell per (tier, team,
 // cause, SLA verdicts), a histogram per business-minute value, creations and resolutions per local
-// day — and everything else is summed from those few thousand rows. A caller who sees every ticket
-// gets the counts from daily rollups kept by triggers (service-reports.table.ts; a quarter at 5M
-// tickets is ~420k tickets but tens of thousands of rollup rows), where business minutes of 1,000
-// and more are kept to three digits; other scopes count the period's tickets themselves. The backlog's starting point is one probe of an index of
-// each ticket's open span. The statements run in one read-only snapshot, without JIT (they are
+// day — and everything else is summed from those few thousand rows. The counts come from daily
+// rollups kept by triggers (service-reports.table.ts; a quarter at 5M tickets is ~420k tickets but
+// tens of thousands of rollup rows, and business minutes of 1,000 and more are kept to three
+// digits) for a caller who sees every ticket, and for a department scope's own teams; the rest is
+// counted from the period's tickets (periodGroups). The backlog's starting point is one probe of an
+// index of each ticket's open span. The statements run in one read-only snapshot, without JIT (they are
 // compiled once and run once: bench/service/notes.md).
 import { sql, type SQL } from 'drizzle-orm';
 import type { ServiceReport } from '@guanxi/contracts';
@@ -47,10 +48,7 @@ async function buildReport(database: Database, tx: DbOrTx, ctx: Ctx, q: ReportQu
   const end = sql`((${q.to}::date + 1)::timestamp at time zone ${timeZone})`;
   // The period (or the visit) picks the rows; the scope is a test of each row's columns, not the
   // set of every ticket the caller may see, which is the team's whole history (notes.md).
-  const ticketFilters: SQL[] = [sql`t.deleted_at is null`, ticketVisibleRow(ctx.actor, 't')];
-  if (q['filter[teamId]']) ticketFilters.push(sql`t.team_id = ${q['filter[teamId]']}`);
-  if (q['filter[importance]']) ticketFilters.push(sql`t.customer_tier = ${q['filter[importance]']}`);
-  const scoped = sql.join(ticketFilters, sql` and `);
+  const scoped = sql.join([sql`t.deleted_at is null`, ticketVisibleRow(ctx.actor, 't'), ...filtersOf(q)], sql` and `);
 
   // The complaint rate's denominator is the company's orders in the period (orders belong to sales, not to a service team).
   const [orders] = await database.rows<{ n: number }>(sql`
@@ -152,10 +150,16 @@ async function periodGroups(database: Database, tx: DbOrTx, ctx: Ctx, q: ReportQ
   const resolved = await resolveScope({ rows: (query) => database.rows(query, tx) }, ctx.actor);
   const teams = teamIds(resolved);
   if (teams === null) return [ticketGroups(scoped, start, end, timeZone)];
-  const elsewhere: SQL[] = [sql`t.deleted_at is null`, owned(resolved, sql`t.assignee_id`), sql`not coalesce(t.team_id in (${teams}), false)`];
-  if (q['filter[teamId]']) elsewhere.push(sql`t.team_id = ${q['filter[teamId]']}`);
-  if (q['filter[importance]']) elsewhere.push(sql`t.customer_tier = ${q['filter[importance]']}`);
-  return [rollupGroups(q, teams), ticketGroups(sql.join(elsewhere, sql` and `), start, end, timeZone)];
+  const elsewhere = sql.join([sql`t.deleted_at is null`, owned(resolved, sql`t.assignee_id`), sql`not coalesce(t.team_id in (${teams}), false)`, ...filtersOf(q)], sql` and `);
+  return [rollupGroups(q, teams), ticketGroups(elsewhere, start, end, timeZone)];
+}
+
+/** The report's team and tier filters on a ticket `t`. */
+function filtersOf(q: ReportQuery): SQL[] {
+  const filters: SQL[] = [];
+  if (q['filter[teamId]']) filters.push(sql`t.team_id = ${q['filter[teamId]']}`);
+  if (q['filter[importance]']) filters.push(sql`t.customer_tier = ${q['filter[importance]']}`);
+  return filters;
 }
 
 /**
