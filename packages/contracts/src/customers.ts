@@ -334,8 +334,9 @@ export const timelineItemTypes = ['follow_up', 'change', 'ownership', 'order', '
  * order_approval: { orderId, number, action (requested|approved|rejected), approverId, note } — same scope;
  * payment: { id, orderId, number, amount, receivedOn, method, reference, voided, voidedReason } — payments received
  *   (回款) on orders in the caller's scope, voided ones included and marked;
- * opportunity: { opportunityId, name, fromStageName, fromStageKey, toStageName, toStageKey, toStageKind, amount, currency, reason,
- *   secondsInPrevious } — stage changes (fromStage null = created) of deals in the caller's scope.
+ * opportunity: { opportunityId, name, fromStageName, fromStageKey, toStageName, toStageKey, toStageKind, fromPipelineId,
+ *   fromPipelineName, toPipelineId, toPipelineName, amount, currency, reason, secondsInPrevious } — stage changes (fromStage
+ *   null = created) of deals in the caller's scope; the pipelines differ when the deal moved to another pipeline.
  * ticket: { ticketId, number, type, subject, status, priority, action (created | a complaint step), note, data } — every
  *   ticket of the customer and each complaint step (投诉处理), for whoever may see the customer.
  */

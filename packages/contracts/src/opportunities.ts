@@ -15,6 +15,8 @@ const yearMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'a mont
 
 export const opportunityStatuses = stageKinds;
 export type OpportunityStatus = (typeof opportunityStatuses)[number];
+/** The company's currency: a new deal's default, listed first among a total's currencies. */
+export const defaultCurrency = 'CNY';
 export const currency = z
   .string()
   .trim()
@@ -60,14 +62,19 @@ export const opportunityProduct = z.object({
   productName: z.string(),
   quantity: z.string().nullable(),
 });
+/** One stage change; a move to another pipeline has its from- and to-stage in different pipelines. */
 export const stageChange = z.object({
   id: z.number().int(),
   fromStageId: z.number().int().nullable(),
   fromStageName: z.string().nullable(),
   fromStageKey: z.string().nullable(),
+  fromPipelineId: z.number().int().nullable(),
+  fromPipelineName: z.string().nullable(),
   toStageId: z.number().int(),
   toStageName: z.string(),
   toStageKey: z.string().nullable(),
+  toPipelineId: z.number().int(),
+  toPipelineName: z.string(),
   at: isoTime,
   actorId: z.number().int().nullable(),
   actorName: z.string().nullable(),
@@ -110,7 +117,7 @@ export const createOpportunityBody = z.strictObject({
   /** Defaults to the pipeline's first open stage; a won or lost stage closes the deal at once. */
   stageId: refId.optional(),
   amount: money.default('0'),
-  currency: currency.default('CNY'),
+  currency: currency.default(defaultCurrency),
   probabilityOverride: probability.nullable().optional(),
   expectedCloseDate: isoDate.nullable().optional(),
   competitors: competitors.default([]),
@@ -131,8 +138,13 @@ export const updateOpportunityBody = z.strictObject({
   products: z.array(opportunityProductInput).max(100).optional(),
   version: z.number().int().positive(),
 });
-/** Moving to a lost stage needs a reason; to a won one stamps closed_at; back to an open one reopens. */
-export const moveOpportunityBody = z.strictObject({ stageId: refId, version: z.number().int().positive(), reason: reason.optional() });
+/**
+ * Moving to a lost stage needs a reason; to a won one stamps closed_at; back to an open one reopens.
+ * Without `pipelineId` the stage is one of the deal's pipeline; with it, a stage of that pipeline
+ * (another active one moves the deal there, in the same step).
+ */
+export const moveOpportunityBody = z.strictObject({ stageId: refId, pipelineId: refId.optional(), version: z.number().int().positive(), reason: reason.optional() });
+export type MoveOpportunityBody = z.infer<typeof moveOpportunityBody>;
 
 // ---- board ----
 export const boardQuery = z.strictObject({
@@ -144,7 +156,11 @@ export const boardQuery = z.strictObject({
   perStage: z.coerce.number().int().min(1).max(100).default(20),
 });
 export type BoardQuery = z.infer<typeof boardQuery>;
-export const stageTotals = z.object({ count: z.number().int(), amount: z.string(), weightedAmount: z.string() });
+/** One currency's deals in a column: amounts in different currencies are never added together. */
+export const currencyTotals = z.object({ currency: z.string(), count: z.number().int(), amount: z.string(), weightedAmount: z.string() });
+export type CurrencyTotals = z.infer<typeof currencyTotals>;
+/** Every deal counted once; the amounts per currency: CNY first, then the currency with the most deals (then by code). */
+export const stageTotals = z.object({ count: z.number().int(), amounts: z.array(currencyTotals) });
 export const boardColumn = z.object({
   stage: pipelineStage,
   ...stageTotals.shape,
@@ -172,6 +188,8 @@ export const stageIdParams = z.strictObject({ stageId: queryId });
 export const forecastQuery = z.strictObject({
   from: yearMonth,
   to: yearMonth,
+  /** The forecast adds up one currency's deals; by default CNY if any, else the one with the most deals in the period. */
+  currency: currency.optional(),
   pipelineId: queryId.optional(),
   'filter[ownerId]': ownerFilter.optional(),
   'filter[departmentId]': queryId.optional(),
@@ -193,6 +211,10 @@ export type ForecastRow = z.infer<typeof forecastRow>;
 export const forecast = z.object({
   from: yearMonth,
   to: yearMonth,
+  /** The currency of every amount below. */
+  currency: z.string(),
+  /** Every currency with deals in the period (open expected to close, or won): CNY first, then most deals first. */
+  currencies: z.array(z.string()),
   months: z.array(yearMonth),
   rows: z.array(forecastRow),
   totals: z.object({ openAmount: z.string(), weightedAmount: z.string(), wonAmount: z.string() }),

@@ -338,6 +338,9 @@ export async function loadDemoSales(tx: DbOrTx, r: Random, customers: SalesCusto
     const closed = d.stage.kind === 'open' ? null : d.entered;
     // A deal still in the first stage entered it when it was created.
     if (d.stage === openStages[0]) d.created = d.entered;
+    // One open deal in twelve is an export deal quoted in US dollars (about ¥7 to the dollar),
+    // picked by id so the random sequence of everything after stays the same.
+    const usd = d.stage.kind === 'open' && d.amount !== null && id % 12 === 0;
     deals.push({
       id,
       name: `${d.customer.name.length > 12 ? d.customer.name.slice(0, 12) : d.customer.name} · ${stageName(d.product)}`,
@@ -347,7 +350,8 @@ export async function loadDemoSales(tx: DbOrTx, r: Random, customers: SalesCusto
       pipeline_id: pipelineId,
       stage_id: d.stage.id,
       status: d.stage.kind,
-      amount: d.amount ?? '0',
+      amount: usd ? `${Math.max(1, Math.round(Number(d.amount) / 700)) * 100}.00` : (d.amount ?? '0'),
+      currency: usd ? 'USD' : 'CNY',
       probability_override: d.override ?? null,
       expected_close_date: d.expected ?? (closed === null ? null : date(closed)),
       competitors: r.chance(0.4) ? [r.pick(['华鼎科技', '东信办公', '中航智控', '蓝海网络', '众合设备'])] : [],
@@ -585,7 +589,7 @@ export async function loadDemoSales(tx: DbOrTx, r: Random, customers: SalesCusto
     tx,
     'opportunities',
     [['id', 'bigint'], ['name', 'text'], ['customer_id', 'bigint'], ['contact_id', 'bigint'], ['owner_id', 'bigint'], ['pipeline_id', 'bigint'], ['stage_id', 'bigint'], ['status', 'text'],
-      ['amount', 'numeric'], ['probability_override', 'int'], ['expected_close_date', 'date'], ['competitors', 'jsonb'], ['close_reason', 'text'], ['closed_at', 'timestamptz'], ['lead_id', 'bigint'],
+      ['amount', 'numeric'], ['currency', 'text'], ['probability_override', 'int'], ['expected_close_date', 'date'], ['competitors', 'jsonb'], ['close_reason', 'text'], ['closed_at', 'timestamptz'], ['lead_id', 'bigint'],
       ['stage_entered_at', 'timestamptz'], ['last_activity_at', 'timestamptz'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'], ['created_by', 'bigint'], ['updated_by', 'bigint']],
     deals,
     { explicitIds: true },

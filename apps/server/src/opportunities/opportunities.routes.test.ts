@@ -21,7 +21,13 @@ let product: number;
 let stages: Record<string, number>;
 
 interface Card { id: number; amount: string; weightedAmount: string; ownerId: number }
-interface Column { stage: { id: number; key: string | null; name: string }; count: number; amount: string; weightedAmount: string; cards: Card[]; nextCursor: string | null }
+interface Amounts { currency: string; count: number; amount: string; weightedAmount: string }
+interface Column { stage: { id: number; key: string | null; name: string }; count: number; amounts: Amounts[]; cards: Card[]; nextCursor: string | null }
+/** A column (or home-summary stage) of CNY deals only, with its CNY amount and weighted amount beside the count. */
+function inCny<T extends { count: number; amounts: Amounts[] }>(c: T): T & { amount: string; weightedAmount: string } {
+  expect(c.amounts.map((a) => a.currency).filter((x) => x !== 'CNY')).toEqual([]);
+  return { ...c, amount: c.amounts[0]?.amount ?? '0.00', weightedAmount: c.amounts[0]?.weightedAmount ?? '0.00' };
+}
 
 const post = (s: Session, url: string, payload: Record<string, unknown>) => t.request(s, { method: 'POST', url, payload });
 const get = (s: Session, url: string) => t.request(s, { method: 'GET', url });
@@ -231,24 +237,24 @@ describe('board, summary and forecast', () => {
   it('gives every column its count, amount and weighted sum exactly, only over deals the caller may see', async () => {
     const rep = await boardOf(repA);
     expect(rep.map((c) => c.stage.id)).toEqual(pipeline.stages.map((s) => s.id));
-    expect(rep[0]).toMatchObject({ count: 2, amount: '1000.11', weightedAmount: '250.03' });
-    expect(rep[1]).toMatchObject({ count: 1, amount: '99.99', weightedAmount: '33.00' });
-    expect(rep[2]).toMatchObject({ count: 0, amount: '0.00', weightedAmount: '0.00', cards: [] });
+    expect(inCny(rep[0]!)).toMatchObject({ count: 2, amount: '1000.11', weightedAmount: '250.03' });
+    expect(inCny(rep[1]!)).toMatchObject({ count: 1, amount: '99.99', weightedAmount: '33.00' });
+    expect(inCny(rep[2]!)).toMatchObject({ count: 0, amount: '0.00', weightedAmount: '0.00', cards: [] });
     for (const col of rep) {
       expect(col.cards.every((c) => c.ownerId === repA.userId)).toBe(true);
-      expect(fromCents(cents(col.cards.map((c) => c.amount)))).toBe(col.amount);
-      expect(fromCents(cents(col.cards.map((c) => c.weightedAmount)))).toBe(col.weightedAmount);
+      expect(fromCents(cents(col.cards.map((c) => c.amount)))).toBe(inCny(col).amount);
+      expect(fromCents(cents(col.cards.map((c) => c.weightedAmount)))).toBe(inCny(col).weightedAmount);
     }
     const team = await boardOf(manager);
-    expect(team[0]).toMatchObject({ count: 3, amount: '1200.11', weightedAmount: '300.03' });
+    expect(inCny(team[0]!)).toMatchObject({ count: 3, amount: '1200.11', weightedAmount: '300.03' });
     expect(team[0]!.cards.map((c) => c.ownerId)).not.toContain(repB.userId);
     const everyone = await boardOf(admin);
-    expect(everyone[0]).toMatchObject({ count: 4, amount: '8977.88', weightedAmount: '2244.47' });
+    expect(inCny(everyone[0]!)).toMatchObject({ count: 4, amount: '8977.88', weightedAmount: '2244.47' });
     // filters narrow inside the scope, never beyond it
-    expect((await boardOf(manager, `&filter[departmentId]=${subDept}`))[0]).toMatchObject({ count: 1, amount: '200.00' });
+    expect(inCny((await boardOf(manager, `&filter[departmentId]=${subDept}`))[0]!)).toMatchObject({ count: 1, amount: '200.00' });
     expect((await boardOf(admin, `&filter[departmentId]=${salesDept}`))[0]).toMatchObject({ count: 3 });
     expect((await boardOf(repA, `&filter[ownerId]=${repB.userId}`))[0]).toMatchObject({ count: 0, cards: [] });
-    expect((await boardOf(admin, '&filter[closeFrom]=2031-01-01&filter[closeTo]=2031-01-31'))[0]).toMatchObject({ count: 3, amount: '7977.87' });
+    expect(inCny((await boardOf(admin, '&filter[closeFrom]=2031-01-01&filter[closeTo]=2031-01-31'))[0]!)).toMatchObject({ count: 3, amount: '7977.87' });
   });
 
   it('pages a column with "load more" without repeats, with the board filters', async () => {
@@ -289,11 +295,11 @@ describe('board, summary and forecast', () => {
 
   it('sums the home-page summary for me and for the team', async () => {
     const me = (await get(manager, `/api/v1/opportunities/summary?scope=me&pipelineId=${pipeline.id}`)).json();
-    expect(me.stages[0]).toMatchObject({ count: 0, amount: '0.00' });
+    expect(inCny(me.stages[0]!)).toMatchObject({ count: 0, amount: '0.00' });
     const team = (await get(manager, `/api/v1/opportunities/summary?scope=team&pipelineId=${pipeline.id}`)).json();
     expect(team.stages.map((s: { count: number }) => s.count)).toEqual([3, 1, 0, 0]);
-    expect(team.stages[0]).toMatchObject({ amount: '1200.11', weightedAmount: '300.03' });
-    expect((await get(repA, `/api/v1/opportunities/summary?scope=me&pipelineId=${pipeline.id}`)).json().stages[0]).toMatchObject({ count: 2, amount: '1000.11' });
+    expect(inCny(team.stages[0]!)).toMatchObject({ amount: '1200.11', weightedAmount: '300.03' });
+    expect(inCny((await get(repA, `/api/v1/opportunities/summary?scope=me&pipelineId=${pipeline.id}`)).json().stages[0])).toMatchObject({ count: 2, amount: '1000.11' });
   });
 
   it('forecasts open amounts by expected-close month and owner, and won amounts by month', async () => {
@@ -334,10 +340,10 @@ describe('board, summary and forecast', () => {
     const res = await get(manager, `/api/v1/opportunities/board?pipelineId=${pipeline.id}`);
     const cols = res.json().columns as Array<Column & { closedFrom?: string | null; closedTo?: string | null }>;
     // the forecast test's 500.50 (repA, won this month) and repA2's 40.04; not last year's 300.00
-    expect(cols[2]).toMatchObject({ count: 2, amount: '540.54', weightedAmount: '540.54' });
+    expect(inCny(cols[2]!)).toMatchObject({ count: 2, amount: '540.54', weightedAmount: '540.54' });
     expect(cols[2]!.cards.map((c) => c.id)).toEqual(expect.arrayContaining([thisQuarter]));
     expect(cols[2]!.cards.map((c) => c.id)).not.toContain(lastYear);
-    expect(cols[3]).toMatchObject({ count: 1, amount: '7.00', weightedAmount: '0.00' });
+    expect(inCny(cols[3]!)).toMatchObject({ count: 1, amount: '7.00', weightedAmount: '0.00' });
     expect(cols[3]!.cards.map((c) => c.id)).toEqual([lost]);
     // the period is the current quarter in the company's time zone, and the response says so
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: t.config.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
@@ -347,20 +353,20 @@ describe('board, summary and forecast', () => {
     expect(cols[3]).toMatchObject({ closedFrom, closedTo });
     expect(cols[0]).not.toHaveProperty('closedFrom');
     // open columns still count open deals only (the won deals left the first stage)
-    expect(cols[0]).toMatchObject({ count: 3, amount: '1200.11', weightedAmount: '300.03' });
+    expect(inCny(cols[0]!)).toMatchObject({ count: 3, amount: '1200.11', weightedAmount: '300.03' });
     for (const col of cols) {
-      expect(fromCents(cents(col.cards.map((c) => c.amount)))).toBe(col.amount);
-      expect(fromCents(cents(col.cards.map((c) => c.weightedAmount)))).toBe(col.weightedAmount);
+      expect(fromCents(cents(col.cards.map((c) => c.amount)))).toBe(inCny(col).amount);
+      expect(fromCents(cents(col.cards.map((c) => c.weightedAmount)))).toBe(inCny(col).weightedAmount);
     }
     // scope still applies: repA2 sees only their own won deal
-    expect((await get(repA2, `/api/v1/opportunities/board?pipelineId=${pipeline.id}`)).json().columns[2]).toMatchObject({ count: 1, amount: '40.04' });
+    expect(inCny((await get(repA2, `/api/v1/opportunities/board?pipelineId=${pipeline.id}`)).json().columns[2])).toMatchObject({ count: 1, amount: '40.04' });
     expect((await get(repB, `/api/v1/opportunities/board?pipelineId=${pipeline.id}`)).json().columns[2]).toMatchObject({ count: 0, cards: [] });
 
     // with an expected-close filter, the won column shows deals closed in that period instead
     const ly = new Date(Date.now() - 365 * 86400_000);
     const lastYearOnly = `${ly.getUTCFullYear()}`;
     const f = (await get(repA, `/api/v1/opportunities/board?pipelineId=${pipeline.id}&filter[closeFrom]=${lastYearOnly}-01-01&filter[closeTo]=${lastYearOnly}-12-31`)).json();
-    expect(f.columns[2]).toMatchObject({ count: 1, amount: '300.00', closedFrom: `${lastYearOnly}-01-01`, closedTo: `${lastYearOnly}-12-31` });
+    expect(inCny(f.columns[2])).toMatchObject({ count: 1, amount: '300.00', closedFrom: `${lastYearOnly}-01-01`, closedTo: `${lastYearOnly}-12-31` });
     expect(f.columns[2].cards.map((c: Card) => c.id)).toEqual([lastYear]);
     // "load more" of a closed column follows the same period
     const more = (await get(repA, `/api/v1/opportunities/board/stages/${wonStage}?limit=50`)).json();
@@ -371,6 +377,64 @@ describe('board, summary and forecast', () => {
     // the home-page summary still totals every deal
     const team = (await get(manager, `/api/v1/opportunities/summary?scope=team&pipelineId=${pipeline.id}`)).json();
     expect(team.stages.map((s: { count: number }) => s.count)).toEqual([3, 1, 3, 1]);
+  });
+});
+
+describe('deals in several currencies', () => {
+  it('totals each currency apart on the board, the home summary and the forecast, never as one sum', async () => {
+    const pipeline = (
+      await post(admin, '/api/v1/pipelines', {
+        name: '多币种',
+        stages: [
+          { name: '接洽', probability: 50, kind: 'open' },
+          { name: '成交', probability: 100, kind: 'won' },
+          { name: '丢单', probability: 0, kind: 'lost' },
+        ],
+      })
+    ).json() as { id: number; stages: Array<{ id: number }> };
+    const [open, won] = pipeline.stages.map((s) => s.id) as [number, number];
+    const deal = async (amount: string, currency: string, stageId = open) => {
+      const res = await post(repA, '/api/v1/opportunities', { name: `${currency} ${amount}`, customerId: customerA, amount, currency, pipelineId: pipeline.id, stageId, expectedCloseDate: '2032-03-15' });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json() as { id: number; version: number };
+    };
+    await deal('100.01', 'CNY');
+    await deal('200.00', 'CNY');
+    await deal('10.00', 'USD');
+    await deal('0.03', 'EUR');
+    await deal('0.05', 'EUR');
+    await deal('0.07', 'EUR');
+    await deal('99.00', 'USD', won);
+
+    const board = (await get(repA, `/api/v1/opportunities/board?pipelineId=${pipeline.id}`)).json().columns as Column[];
+    expect(board[0]).toMatchObject({
+      count: 6,
+      // the company's CNY first, then by number of deals
+      amounts: [
+        { currency: 'CNY', count: 2, amount: '300.01', weightedAmount: '150.01' },
+        { currency: 'EUR', count: 3, amount: '0.15', weightedAmount: '0.09' },
+        { currency: 'USD', count: 1, amount: '10.00', weightedAmount: '5.00' },
+      ],
+    });
+    expect(board[1]).toMatchObject({ count: 1, amounts: [{ currency: 'USD', count: 1, amount: '99.00', weightedAmount: '99.00' }] });
+    expect(board[2]).toMatchObject({ count: 0, amounts: [] });
+    // the live path (an expected-close filter) splits the same way
+    const filtered = (await get(repA, `/api/v1/opportunities/board?pipelineId=${pipeline.id}&filter[closeFrom]=2032-03-01&filter[closeTo]=2032-03-31`)).json().columns as Column[];
+    expect(filtered[0]!.amounts).toEqual(board[0]!.amounts);
+    const summary = (await get(repA, `/api/v1/opportunities/summary?scope=me&pipelineId=${pipeline.id}`)).json();
+    expect(summary.stages[0].amounts).toEqual(board[0]!.amounts);
+
+    // the forecast adds up one currency: by default CNY (though EUR has more deals), or the one asked for
+    const f = (await get(repA, `/api/v1/opportunities/forecast?from=2032-03&to=2032-03&pipelineId=${pipeline.id}`)).json();
+    expect(f).toMatchObject({ currency: 'CNY', currencies: ['CNY', 'EUR', 'USD'], totals: { openAmount: '300.01', weightedAmount: '150.01', wonAmount: '0.00' } });
+    const usd = (await get(repA, `/api/v1/opportunities/forecast?from=2032-03&to=2032-03&pipelineId=${pipeline.id}&currency=USD`)).json();
+    expect(usd).toMatchObject({ currency: 'USD', totals: { openAmount: '10.00', weightedAmount: '5.00' } });
+    expect(usd.rows).toEqual([expect.objectContaining({ month: '2032-03', ownerId: repA.userId, openCount: 1, openAmount: '10.00' })]);
+    const none = (await get(repA, `/api/v1/opportunities/forecast?from=2032-03&to=2032-03&pipelineId=${pipeline.id}&currency=JPY`)).json();
+    expect(none).toMatchObject({ currency: 'JPY', rows: [], totals: { openAmount: '0.00' } });
+    const bad = await get(repA, '/api/v1/opportunities/forecast?from=2032-03&to=2032-03&currency=rmb');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.details[0].path).toBe('currency');
   });
 });
 

@@ -53,7 +53,7 @@ export const opportunitiesRoutes: FastifyPluginAsyncZod<{ database: Database; co
   );
   app.post(
     '/:id/move',
-    { config: write, schema: { tags, summary: 'Move to another stage of its pipeline (lost needs a reason)', params: idParams, body: moveOpportunityBody, response: { 200: opportunity, ...errors } } },
+    { config: write, schema: { tags, summary: 'Move to another stage of its pipeline, or with pipelineId to a stage of another active pipeline (lost needs a reason)', params: idParams, body: moveOpportunityBody, response: { 200: opportunity, ...errors } } },
     async (req) => moveOpportunity(database, ctxOf(req), req.params.id, req.body),
   );
   app.delete('/:id', { config: write, schema: { tags, summary: 'Delete an opportunity (soft)', params: idParams, response: { 204: z.null(), ...errors } } }, async (req, reply) => {

@@ -1,7 +1,8 @@
 // Opportunities (商机): deals with a customer in a pipeline stage. The stage changes only by a move,
 // which records the time spent in the stage left; entering the won or lost stage closes the deal
-// (closed_at), moving back to an open stage reopens it. Every query goes through the caller's data
-// scope over the deal's owner; a deal outside it is 404.
+// (closed_at), moving back to an open stage reopens it. A move may also take the deal to a stage of
+// another active pipeline. Every query goes through the caller's data scope over the deal's owner;
+// a deal outside it is 404.
 import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Opportunity, OpportunityListQuery, OpportunitySummary, StageChange } from '@guanxi/contracts';
 import type { Actor } from '../auth/actor.js';
@@ -140,14 +141,19 @@ async function productsOf(db: DbOrTx, id: number): Promise<Opportunity['products
 
 async function historyOf(database: Database, db: DbOrTx, id: number): Promise<StageChange[]> {
   const rows = await database.rows<{
-    id: number; from_stage_id: number | null; from_name: string | null; from_key: string | null; to_stage_id: number; to_name: string; to_key: string | null;
+    id: number; from_stage_id: number | null; from_name: string | null; from_key: string | null; from_pipeline_id: number | null; from_pipeline_name: string | null;
+    to_stage_id: number; to_name: string; to_key: string | null; to_pipeline_id: number; to_pipeline_name: string;
     at: Date | string; actor_id: number | null; actor_name: string | null; seconds: number | null; reason: string | null;
   }>(
-    sql`select h.id, h.from_stage_id, f.name as from_name, f.key as from_key, h.to_stage_id, t.name as to_name, t.key as to_key,
+    // a stage never changes pipeline, so its pipeline is the one the deal was in at that step
+    sql`select h.id, h.from_stage_id, f.name as from_name, f.key as from_key, f.pipeline_id as from_pipeline_id, fp.name as from_pipeline_name,
+          h.to_stage_id, t.name as to_name, t.key as to_key, t.pipeline_id as to_pipeline_id, tp.name as to_pipeline_name,
           h.at, h.actor_id, u.name as actor_name, h.seconds_in_previous as seconds, h.reason
         from opportunity_stage_history h
         join pipeline_stages t on t.id = h.to_stage_id
+        join pipelines tp on tp.id = t.pipeline_id
         left join pipeline_stages f on f.id = h.from_stage_id
+        left join pipelines fp on fp.id = f.pipeline_id
         left join users u on u.id = h.actor_id
         where h.opportunity_id = ${id}
         order by h.at desc, h.id desc`,
@@ -158,9 +164,13 @@ async function historyOf(database: Database, db: DbOrTx, id: number): Promise<St
     fromStageId: num(r.from_stage_id),
     fromStageName: r.from_name,
     fromStageKey: r.from_key,
+    fromPipelineId: num(r.from_pipeline_id),
+    fromPipelineName: r.from_pipeline_name,
     toStageId: Number(r.to_stage_id),
     toStageName: r.to_name,
     toStageKey: r.to_key,
+    toPipelineId: Number(r.to_pipeline_id),
+    toPipelineName: r.to_pipeline_name,
     at: isoNN(r.at),
     actorId: num(r.actor_id),
     actorName: r.actor_name,
@@ -416,7 +426,10 @@ export async function updateOpportunity(database: Database, ctx: Ctx, id: number
   });
 }
 
-/** Enters `stage`: history with the seconds spent in the stage left, closed_at on won/lost, cleared on reopen. */
+/**
+ * Enters `stage`: history with the seconds spent in the stage left, closed_at on won/lost, cleared on
+ * reopen. The deal takes the stage's pipeline, so a stage of another pipeline moves it there too.
+ */
 async function enterStage(
   database: Database,
   tx: DbOrTx,
@@ -438,6 +451,7 @@ async function enterStage(
   await tx
     .update(opportunities)
     .set({
+      pipelineId: stage.pipelineId,
       stageId: stage.id,
       status: stage.kind,
       stageEnteredAt: sql`now()`,
@@ -453,18 +467,50 @@ async function enterStage(
     .where(eq(opportunities.id, id));
   if (stage.kind === 'won') await tx.update(customers).set({ lastDealAt: sql`now()` }).where(eq(customers.id, before.customerId));
   const after = await readOpportunity(database, tx, ctx.actor, id);
-  const changes = diff(before, after, ['stageId', 'status', 'closedAt', 'closeReason', 'amount']);
+  const changes = diff(before, after, ['pipelineId', 'stageId', 'status', 'closedAt', 'closeReason', 'amount']);
   for (const [k, v] of Object.entries(extra.auditExtra ?? {})) changes[k] = { old: null, new: v };
   await recordAudit(tx, ctx, { entity: 'opportunity', entityId: id, action: 'move', changes });
   return after;
 }
 
-export async function moveOpportunity(database: Database, ctx: Ctx, id: number, input: { stageId: number; version: number; reason?: string | undefined }): Promise<Opportunity> {
+/**
+ * The pipeline a deal moves into, locked against being deactivated, deleted or losing stages
+ * (pipelines.service.ts takes the row for update) until the move commits.
+ */
+async function lockTargetPipeline(tx: DbOrTx, pipelineId: number): Promise<void> {
+  const [p] = await tx.select({ active: pipelines.active }).from(pipelines).where(and(eq(pipelines.id, pipelineId), isNull(pipelines.deletedAt))).for('share');
+  if (!p) throw invalid('pipelineId', `no such pipeline ${pipelineId}`, 'not_found');
+  if (!p.active) throw invalid('pipelineId', `pipeline ${pipelineId} is inactive; activate it before moving deals into it`, 'inactive');
+}
+
+/** Why `stageId` is not a stage of `pipelineId`: a stage of another pipeline says which, so the caller can name it. */
+async function stageRefusal(tx: DbOrTx, stageId: number, pipelineId: number, named: boolean) {
+  if (named) return invalid('stageId', `stage ${stageId} is not a stage of pipeline ${pipelineId}`, 'not_found');
+  const [elsewhere] = await tx
+    .select({ pipelineId: pipelineStages.pipelineId })
+    .from(pipelineStages)
+    .innerJoin(pipelines, eq(pipelines.id, pipelineStages.pipelineId))
+    .where(and(eq(pipelineStages.id, stageId), isNull(pipelineStages.deletedAt), isNull(pipelines.deletedAt)));
+  if (!elsewhere) return invalid('stageId', `stage ${stageId} is not a stage of this deal's pipeline`, 'not_found');
+  return invalid('stageId', `stage ${stageId} belongs to pipeline ${elsewhere.pipelineId}; to move the deal there, give pipelineId ${elsewhere.pipelineId} as well`, 'other_pipeline');
+}
+
+export interface MoveOpportunityInput {
+  stageId: number;
+  /** Another active pipeline moves the deal there; absent (or its own) keeps it in its pipeline. */
+  pipelineId?: number | undefined;
+  version: number;
+  reason?: string | undefined;
+}
+
+export async function moveOpportunity(database: Database, ctx: Ctx, id: number, input: MoveOpportunityInput): Promise<Opportunity> {
   return database.db.transaction(async (tx) => {
     const before = await lockDeal(database, tx, ctx.actor, id, input.version);
-    const stages = await livePipelineStages(tx, before.pipelineId);
+    const pipelineId = input.pipelineId ?? before.pipelineId;
+    if (pipelineId !== before.pipelineId) await lockTargetPipeline(tx, pipelineId);
+    const stages = await livePipelineStages(tx, pipelineId);
     const stage = stages.find((s) => Number(s.id) === input.stageId);
-    if (!stage) throw invalid('stageId', `stage ${input.stageId} is not a stage of this deal's pipeline`, 'not_found');
+    if (!stage) throw await stageRefusal(tx, input.stageId, pipelineId, input.pipelineId !== undefined);
     const reason = input.reason?.trim() || null;
     if (stage.kind === 'lost' && !reason) throw invalid('reason', 'say why the deal was lost', 'required');
     if (Number(stage.id) === before.stageId) return before;

@@ -46,12 +46,12 @@ export const opportunities = pgTable(
     // an index-only range (amount, probability and expected close trail the key: drizzle has no INCLUDE;
     // without a filter the totals come from opportunity_board_totals). Only open live deals.
     index('opportunities_board_open_idx')
-      .on(t.pipelineId, t.ownerId, t.stageId, t.stageEnteredAt, t.id, t.amount, t.probabilityOverride, t.expectedCloseDate)
+      .on(t.pipelineId, t.ownerId, t.stageId, t.stageEnteredAt, t.id, t.amount, t.probabilityOverride, t.expectedCloseDate, t.currency)
       .where(sql`closed_at is null and deleted_at is null`),
     // The won and lost columns: deals closed in a period, per pipeline and owner, most recently closed first;
     // stage, amount and probability trail the key so the totals are index-only.
     index('opportunities_board_closed_idx')
-      .on(t.pipelineId, t.ownerId, t.closedAt, t.id, t.stageId, t.amount, t.probabilityOverride)
+      .on(t.pipelineId, t.ownerId, t.closedAt, t.id, t.stageId, t.amount, t.probabilityOverride, t.currency)
       .where(sql`closed_at is not null and deleted_at is null`),
     // the board for roles that see every owner: one column in stage-entry order
     index('opportunities_stage_entered_idx').on(t.stageId, t.stageEnteredAt, t.id).where(sql`deleted_at is null`),
@@ -66,9 +66,9 @@ export const opportunities = pgTable(
 
 /**
  * The board's open-column totals, kept on write: count, amount and weighted amount of the open,
- * live deals (closed_at and deleted_at null) per pipeline, owner and stage. Statement triggers on
+ * live deals (closed_at and deleted_at null) per pipeline, owner, stage and currency. Statement triggers on
  * opportunities add each write's difference, and a stage's probability change rebuilds that stage's
- * rows (migration 0022_opportunity_board_totals_triggers); the board sums these rows instead of reading
+ * rows (migrations 0022 and 0025); the board sums these rows instead of reading
  * every open deal. No foreign keys: only the triggers write here.
  */
 export const opportunityBoardTotals = pgTable(
@@ -77,12 +77,14 @@ export const opportunityBoardTotals = pgTable(
     pipelineId: bigint('pipeline_id', { mode: 'number' }).notNull(),
     ownerId: bigint('owner_id', { mode: 'number' }).notNull(),
     stageId: bigint('stage_id', { mode: 'number' }).notNull(),
+    /** Amounts in different currencies are never added together. */
+    currency: text('currency').notNull(),
     deals: integer('deals').notNull(),
     amount: numeric('amount', { precision: 20, scale: 2 }).notNull(),
     /** sum(round(amount × coalesce(probability_override, stage probability) / 100, 2)), to the cent per deal as the board computes it. */
     weightedAmount: numeric('weighted_amount', { precision: 20, scale: 2 }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.pipelineId, t.ownerId, t.stageId] })],
+  (t) => [primaryKey({ columns: [t.pipelineId, t.ownerId, t.stageId, t.currency] })],
 );
 
 /** Products of interest (意向产品). */

@@ -19,8 +19,9 @@ let open2: number;
 let wonStage: number;
 let lostStage: number;
 
-interface Column { stage: { id: number; kind: string }; count: number; amount: string; weightedAmount: string }
-interface Row { pipeline_id: number; owner_id: number; stage_id: number; deals: number; amount: string; weighted_amount: string }
+interface Amounts { currency: string; count: number; amount: string; weightedAmount: string }
+interface Column { stage: { id: number; kind: string }; count: number; amounts: Amounts[] }
+interface Row { pipeline_id: number; owner_id: number; stage_id: number; currency: string; deals: number; amount: string; weighted_amount: string }
 
 const post = (s: Session, url: string, payload: Record<string, unknown>) => t.request(s, { method: 'POST', url, payload });
 const patch = (s: Session, url: string, payload: Record<string, unknown>) => t.request(s, { method: 'PATCH', url, payload });
@@ -29,30 +30,37 @@ const get = (s: Session, url: string) => t.request(s, { method: 'GET', url });
 /** The maintained rows that say anything (rows that went back to zero stay, and must be all zero). */
 const maintained = () =>
   t.database.rows<Row>(sql`
-    select pipeline_id, owner_id, stage_id, deals, amount::text as amount, weighted_amount::text as weighted_amount
-    from opportunity_board_totals where not (deals = 0 and amount = 0 and weighted_amount = 0) order by 1, 2, 3`);
+    select pipeline_id, owner_id, stage_id, currency, deals, amount::text as amount, weighted_amount::text as weighted_amount
+    from opportunity_board_totals where not (deals = 0 and amount = 0 and weighted_amount = 0) order by 1, 2, 3, 4`);
 /** The same totals from scratch, with the board's formula (opportunity-scope.ts weightedExpr). */
 const recomputed = () =>
   t.database.rows<Row>(sql`
-    select o.pipeline_id, o.owner_id, o.stage_id, count(*)::int as deals, sum(o.amount)::numeric(20, 2)::text as amount,
+    select o.pipeline_id, o.owner_id, o.stage_id, o.currency, count(*)::int as deals, sum(o.amount)::numeric(20, 2)::text as amount,
       sum(round(o.amount * coalesce(o.probability_override, s.probability) / 100, 2))::numeric(20, 2)::text as weighted_amount
     from opportunities o join pipeline_stages s on s.id = o.stage_id
     where o.closed_at is null and o.deleted_at is null
-    group by 1, 2, 3 order by 1, 2, 3`);
+    group by 1, 2, 3, 4 order by 1, 2, 3, 4`);
 async function expectKept(): Promise<void> {
   expect(await maintained()).toEqual(await recomputed());
 }
 
-/** The open columns as the board computed them before the totals were kept: every open deal of the owners. */
-async function liveOpen(owners: number[] | null): Promise<Map<number, { count: number; amount: string; weightedAmount: string }>> {
+/** The open columns summed live from every open deal of the owners, per currency (CNY first, then most deals, then by code). */
+async function liveOpen(owners: number[] | null): Promise<Map<number, { count: number; amounts: Amounts[] }>> {
   const ownerCond = owners === null ? sql`true` : sql`o.owner_id in (${sql.join(owners.map((o) => sql`${o}::bigint`), sql`, `)})`;
-  const rows = await t.database.rows<{ stage_id: number; n: number; amount: string; weighted: string }>(sql`
-    select o.stage_id, count(*)::int as n, coalesce(sum(o.amount), 0)::numeric(20, 2)::text as amount,
+  const rows = await t.database.rows<{ stage_id: number; currency: string; n: number; amount: string; weighted: string }>(sql`
+    select o.stage_id, o.currency, count(*)::int as n, coalesce(sum(o.amount), 0)::numeric(20, 2)::text as amount,
       coalesce(sum(round(o.amount * coalesce(o.probability_override, s.probability) / 100, 2)), 0)::numeric(20, 2)::text as weighted
     from opportunities o join pipeline_stages s on s.id = o.stage_id
     where o.pipeline_id = ${pipeline.id} and o.closed_at is null and o.deleted_at is null and ${ownerCond}
-    group by o.stage_id`);
-  return new Map(rows.map((r) => [Number(r.stage_id), { count: Number(r.n), amount: r.amount, weightedAmount: r.weighted }]));
+    group by o.stage_id, o.currency order by o.stage_id, o.currency = 'CNY' desc, count(*) desc, o.currency`);
+  const out = new Map<number, { count: number; amounts: Amounts[] }>();
+  for (const r of rows) {
+    const stage = out.get(Number(r.stage_id)) ?? { count: 0, amounts: [] };
+    stage.count += Number(r.n);
+    stage.amounts.push({ currency: r.currency, count: Number(r.n), amount: r.amount, weightedAmount: r.weighted });
+    out.set(Number(r.stage_id), stage);
+  }
+  return out;
 }
 
 async function expectBoardLive(): Promise<void> {
@@ -68,16 +76,13 @@ async function expectBoardLive(): Promise<void> {
     const live = await liveOpen(owners);
     for (const col of res.json().columns as Column[]) {
       if (col.stage.kind !== 'open') continue;
-      expect({ stage: col.stage.id, count: col.count, amount: col.amount, weightedAmount: col.weightedAmount }).toEqual({
-        stage: col.stage.id,
-        ...(live.get(col.stage.id) ?? { count: 0, amount: '0.00', weightedAmount: '0.00' }),
-      });
+      expect({ stage: col.stage.id, count: col.count, amounts: col.amounts }).toEqual({ stage: col.stage.id, ...(live.get(col.stage.id) ?? { count: 0, amounts: [] }) });
     }
   }
   const summary = (await get(manager, `/api/v1/opportunities/summary?scope=team&pipelineId=${pipeline.id}`)).json();
   const live = await liveOpen([manager.userId, repA.userId, repB.userId]);
-  for (const s of summary.stages as Array<{ stage: { id: number; kind: string }; count: number; amount: string; weightedAmount: string }>) {
-    if (s.stage.kind === 'open') expect({ count: s.count, amount: s.amount, weightedAmount: s.weightedAmount }).toEqual(live.get(s.stage.id) ?? { count: 0, amount: '0.00', weightedAmount: '0.00' });
+  for (const s of summary.stages as Column[]) {
+    if (s.stage.kind === 'open') expect({ count: s.count, amounts: s.amounts }).toEqual(live.get(s.stage.id) ?? { count: 0, amounts: [] });
   }
 }
 
@@ -132,7 +137,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe('maintained board totals', () => {
-  it('equal a fresh group-by after creates, moves, edits, owner changes, deletes, restores, closes, reopens, probability changes and bulk SQL', async () => {
+  it('equal a fresh group-by after creates, moves, edits, owner and currency changes, deletes, restores, closes, reopens, probability changes and bulk SQL', async () => {
     // 0.10 @ 25 % → 0.03 (half up), 0.02 @ 25 % → 0.01: the weighted sum rounds per deal, not once
     const a1 = await deal(repA, customers.A, '0.10', open1);
     const a2 = await deal(repA, customers.A, '1000.01', open1);
@@ -142,7 +147,11 @@ describe('maintained board totals', () => {
     const b2 = await deal(repB, customers.B, '0.30', open2);
     const c1 = await deal(repC, customers.C, '7777.77', open1);
     await expectKept();
-    expect(await maintained()).toContainEqual({ pipeline_id: pipeline.id, owner_id: repA.userId, stage_id: open1, deals: 3, amount: '1000.13', weighted_amount: '250.04' });
+    expect(await maintained()).toContainEqual({ pipeline_id: pipeline.id, owner_id: repA.userId, stage_id: open1, currency: 'CNY', deals: 3, amount: '1000.13', weighted_amount: '250.04' });
+    // another currency is another row, never added to the CNY one
+    const a5 = await deal(repA, customers.A, '500.00', open1, { currency: 'USD' });
+    expect(await maintained()).toContainEqual({ pipeline_id: pipeline.id, owner_id: repA.userId, stage_id: open1, currency: 'USD', deals: 1, amount: '500.00', weighted_amount: '125.00' });
+    await expectKept();
 
     await move(repA, a2, open2); // stage move
     await change(repA, a1, { amount: '12.34' }); // amount
@@ -150,6 +159,8 @@ describe('maintained board totals', () => {
     await change(repA, a3, { probabilityOverride: null }); // … and cleared
     await change(admin, b1, { ownerId: repA.userId }); // owner change
     await change(repB, b2, { name: '改名不改合计' }); // no board field: nothing to add
+    await change(repA, a5, { currency: 'EUR' }); // currency: from one key to another
+    await change(admin, b1, { currency: 'USD', amount: '201.00' });
     await expectKept();
 
     expect((await t.request(repC, { method: 'DELETE', url: `/api/v1/opportunities/${c1.id}` })).statusCode).toBe(204); // soft delete
@@ -171,7 +182,8 @@ describe('maintained board totals', () => {
     // bulk: deals swap open stages and change amounts in one statement; then a multi-row insert with
     // open, closed and deleted rows; a touch that changes nothing; a hard delete of several rows
     await t.database.rows(sql`
-      update opportunities set stage_id = case when stage_id = ${open1}::bigint then ${open2}::bigint else ${open1}::bigint end, amount = amount * 3 + 0.01
+      update opportunities set stage_id = case when stage_id = ${open1}::bigint then ${open2}::bigint else ${open1}::bigint end, amount = amount * 3 + 0.01,
+        currency = case when id % 4 = 0 then 'HKD' else currency end
       where pipeline_id = ${pipeline.id} and closed_at is null`);
     await expectKept();
     const rand = seededRandom(42);

@@ -9,7 +9,7 @@
 // lateral), so a team's board reads only its owners' rows: at most owners × N entries per column
 // for the cards.
 import { sql, type SQL } from 'drizzle-orm';
-import type { Board, BoardColumnQuery, BoardQuery, Forecast, ForecastQuery, OpportunitySummary, PipelineStage, PipelineSummary } from '@guanxi/contracts';
+import { defaultCurrency, type Board, type BoardColumnQuery, type BoardQuery, type CurrencyTotals, type Forecast, type ForecastQuery, type OpportunitySummary, type PipelineStage, type PipelineSummary } from '@guanxi/contracts';
 import type { Database } from '../db/client.js';
 import type { Ctx } from '../platform/context.js';
 import { invalid, notFound } from '../platform/errors.js';
@@ -20,10 +20,9 @@ import { summariesOf } from './opportunities.service.js';
 
 interface Totals {
   count: number;
-  amount: string;
-  weightedAmount: string;
+  amounts: CurrencyTotals[];
 }
-const zero: Totals = { count: 0, amount: '0.00', weightedAmount: '0.00' };
+const zero: Totals = { count: 0, amounts: [] };
 
 /** Closed between two dates (inclusive, company time zone); null is unbounded. */
 export interface ClosedPeriod {
@@ -67,7 +66,7 @@ function closedConds(period: ClosedPeriod, timeZone: string): SQL {
 }
 
 /**
- * Count, amount and weighted amount per stage, summed in numeric: closed deals matching
+ * Count, amount and weighted amount per stage and currency, summed in numeric: closed deals matching
  * `closedCond`, live per owner when there is an owner set (each owner one index-only range of
  * opportunities_board_closed_idx); open deals from opportunity_board_totals when `openCond` is null
  * (no expected-close filter: every open deal counts, which is what the totals hold), else live
@@ -76,11 +75,11 @@ function closedConds(period: ClosedPeriod, timeZone: string): SQL {
 async function stageTotals(database: Database, pipelineId: number, owners: SQL | null, openCond: SQL | null, closedCond: SQL): Promise<Map<number, Totals>> {
   const deals = (ownerCond: SQL) => {
     const closed = sql`
-      select o.stage_id, o.amount, o.probability_override from opportunities o
+      select o.stage_id, o.currency, o.amount, o.probability_override from opportunities o
       where o.pipeline_id = ${pipelineId} and ${ownerCond} and o.closed_at is not null and o.deleted_at is null and ${closedCond}`;
     if (openCond === null) return closed;
     return sql`
-      select o.stage_id, o.amount, o.probability_override from opportunities o
+      select o.stage_id, o.currency, o.amount, o.probability_override from opportunities o
       where o.pipeline_id = ${pipelineId} and ${ownerCond} and o.closed_at is null and o.deleted_at is null and ${openCond}
       union all ${closed}`;
   };
@@ -90,18 +89,27 @@ async function stageTotals(database: Database, pipelineId: number, owners: SQL |
     openCond !== null
       ? sql``
       : sql`union all
-        select t.stage_id, t.deals, t.amount, t.weighted_amount from opportunity_board_totals t
+        select t.stage_id, t.currency, t.deals, t.amount, t.weighted_amount from opportunity_board_totals t
         where t.pipeline_id = ${pipelineId} and ${ownerIn(owners, sql`t.owner_id`)}`;
-  const rows = await database.rows<{ stage_id: number; n: number; amount: string; weighted: string }>(sql`
-    select x.stage_id, sum(x.n)::int as n, coalesce(sum(x.amount), 0)::numeric(20, 2)::text as amount,
+  const rows = await database.rows<{ stage_id: number; currency: string; n: number; amount: string; weighted: string }>(sql`
+    select x.stage_id, x.currency, sum(x.n)::int as n, coalesce(sum(x.amount), 0)::numeric(20, 2)::text as amount,
       coalesce(sum(x.weighted), 0)::numeric(20, 2)::text as weighted
     from (
-      select o.stage_id, 1 as n, o.amount, ${weightedExpr} as weighted
+      select o.stage_id, o.currency, 1 as n, o.amount, ${weightedExpr} as weighted
       from ${live} join pipeline_stages s on s.id = o.stage_id
       ${kept}
     ) x
-    group by x.stage_id`);
-  return new Map(rows.map((r) => [Number(r.stage_id), { count: Number(r.n), amount: r.amount, weightedAmount: r.weighted }]));
+    group by x.stage_id, x.currency
+    having sum(x.n) <> 0
+    order by x.stage_id, x.currency = ${defaultCurrency} desc, sum(x.n) desc, x.currency`);
+  const totals = new Map<number, Totals>();
+  for (const r of rows) {
+    const stage = totals.get(Number(r.stage_id)) ?? { count: 0, amounts: [] };
+    stage.count += Number(r.n);
+    stage.amounts.push({ currency: r.currency, count: Number(r.n), amount: r.amount, weightedAmount: r.weighted });
+    totals.set(Number(r.stage_id), stage);
+  }
+  return totals;
 }
 
 interface ColumnStage {
@@ -224,7 +232,8 @@ function monthsBetween(from: string, to: string): string[] {
 
 /**
  * Open deals by expected-close month and owner (amount and weighted amount), and deals won in
- * each month (by closed_at in the company's time zone), all summed in numeric.
+ * each month (by closed_at in the company's time zone), all summed in numeric, in one currency:
+ * the one asked for, else CNY if any deal is in it, else the one with the most deals in the period.
  */
 export async function loadForecast(database: Database, ctx: Ctx, timeZone: string, query: ForecastQuery): Promise<Forecast> {
   if (query.to < query.from) throw invalid('to', 'must not be before from', 'too_small');
@@ -234,29 +243,41 @@ export async function loadForecast(database: Database, ctx: Ctx, timeZone: strin
   const start = sql`${`${query.from}-01`}::date`;
   const end = sql`(${`${query.to}-01`}::date + interval '1 month')::date`;
   const pipeline = query.pipelineId === undefined ? sql`true` : sql`o.pipeline_id = ${query.pipelineId}`;
-  const rows = await database.rows<{ month: string | null; owner_id: number | null; owner_name: string | null; open_n: number; open_amount: string; weighted: string; won_n: number; won_amount: string }>(sql`
+  const rows = await database.rows<{
+    month: string | null; owner_id: number | null; owner_name: string | null; open_n: number; open_amount: string; weighted: string; won_n: number; won_amount: string;
+    currency: string; currencies: string | null;
+  }>(sql`
     with x as (
-      select to_char(o.expected_close_date, 'YYYY-MM') as month, o.owner_id, 1 as open_n, o.amount as open_amount, ${weightedExpr} as weighted,
+      select to_char(o.expected_close_date, 'YYYY-MM') as month, o.owner_id, o.currency, 1 as open_n, o.amount as open_amount, ${weightedExpr} as weighted,
         0 as won_n, 0::numeric as won_amount
       from opportunities o join pipeline_stages s on s.id = o.stage_id
       where o.deleted_at is null and o.status = 'open' and ${ownerIn(owners, sql`o.owner_id`)} and ${pipeline}
         and o.expected_close_date >= ${start} and o.expected_close_date < ${end}
       union all
-      select to_char(o.closed_at at time zone ${timeZone}, 'YYYY-MM'), o.owner_id, 0, 0::numeric, 0::numeric, 1, o.amount
+      select to_char(o.closed_at at time zone ${timeZone}, 'YYYY-MM'), o.owner_id, o.currency, 0, 0::numeric, 0::numeric, 1, o.amount
       from opportunities o
       where o.deleted_at is null and o.status = 'won' and ${ownerIn(owners, sql`o.owner_id`)} and ${pipeline}
         and o.closed_at >= ${start}::timestamp at time zone ${timeZone} and o.closed_at < ${end}::timestamp at time zone ${timeZone}
+    ), c as (
+      select x.currency, count(*) as n from x group by x.currency
+    ), pick as (
+      select coalesce(${query.currency ?? null}::text, (select c.currency from c order by c.currency = ${defaultCurrency} desc, c.n desc, c.currency limit 1), ${defaultCurrency}) as currency
     ), g as (
       select month, owner_id, sum(open_n)::int as open_n, sum(open_amount)::numeric(20, 2)::text as open_amount,
         sum(weighted)::numeric(20, 2)::text as weighted, sum(won_n)::int as won_n, sum(won_amount)::numeric(20, 2)::text as won_amount
-      from x group by grouping sets ((month, owner_id), ())
+      from x where x.currency = (select pick.currency from pick)
+      group by grouping sets ((month, owner_id), ())
     )
-    select g.*, u.name as owner_name from g left join users u on u.id = g.owner_id
+    select g.*, u.name as owner_name, (select pick.currency from pick) as currency,
+      (select string_agg(c.currency, ',' order by c.currency = ${defaultCurrency} desc, c.n desc, c.currency) from c) as currencies
+    from g left join users u on u.id = g.owner_id
     order by g.month nulls first, u.name, g.owner_id`);
   const total = rows.find((r) => r.month === null);
   return {
     from: query.from,
     to: query.to,
+    currency: total?.currency ?? query.currency ?? defaultCurrency,
+    currencies: total?.currencies ? total.currencies.split(',') : [],
     months,
     rows: rows
       .filter((r) => r.month !== null)

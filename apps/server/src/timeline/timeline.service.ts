@@ -55,10 +55,12 @@ const sources: Record<TimelineItem['type'], Source> = {
   opportunity: (id, actor) => sql`
     select 'opportunity'::text, h.id, h.at, h.actor_id,
       jsonb_build_object('opportunityId', o.id, 'name', o.name, 'fromStageName', f.name, 'fromStageKey', f.key,
-        'toStageName', t.name, 'toStageKey', t.key, 'toStageKind', t.kind, 'amount', o.amount::text, 'currency', o.currency,
-        'reason', h.reason, 'secondsInPrevious', h.seconds_in_previous)
+        'toStageName', t.name, 'toStageKey', t.key, 'toStageKind', t.kind, 'fromPipelineId', f.pipeline_id, 'fromPipelineName', fp.name,
+        'toPipelineId', t.pipeline_id, 'toPipelineName', tp.name,
+        'amount', o.amount::text, 'currency', o.currency, 'reason', h.reason, 'secondsInPrevious', h.seconds_in_previous)
     from opportunity_stage_history h join opportunities o on o.id = h.opportunity_id
-      join pipeline_stages t on t.id = h.to_stage_id left join pipeline_stages f on f.id = h.from_stage_id
+      join pipeline_stages t on t.id = h.to_stage_id join pipelines tp on tp.id = t.pipeline_id
+      left join pipeline_stages f on f.id = h.from_stage_id left join pipelines fp on fp.id = f.pipeline_id
     where o.customer_id = ${id} and o.deleted_at is null and ${ownedBy(actor, sql`o.owner_id`)}`,
   // tickets (their creation) and each complaint step (投诉处理): shown to whoever may see the customer
   ticket: (id) => sql`

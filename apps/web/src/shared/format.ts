@@ -20,3 +20,9 @@ export function formatMoney(amount: string | null | undefined, currency = '¥'):
   const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return `${negative ? '-' : ''}${currency}${grouped}.${frac.padEnd(2, '0').slice(0, 2)}`;
 }
+
+const symbols: Record<string, string> = { CNY: '¥', USD: 'US$', EUR: '€', GBP: '£', HKD: 'HK$', JPY: 'JP¥', TWD: 'NT$', SGD: 'S$' };
+/** The prefix an amount in `currency` is written with: ¥ for the company's CNY, US$, € …, else the ISO code (`KRW 1,200.00`). */
+export function currencyPrefix(currency: string): string {
+  return symbols[currency] ?? `${currency} `;
+}

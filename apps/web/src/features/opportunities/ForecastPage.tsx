@@ -1,5 +1,6 @@
 // The forecast (销售预测): open amounts by expected-close month, stacked per owner, weighted or
-// not, and the amounts won per month; the table below has the exact decimal figures.
+// not, and the amounts won per month; the table below has the exact decimal figures. One currency
+// at a time: with deals in several, a selector picks which (the server's default has the most deals).
 import { useMemo, useState } from 'react';
 import { DatePicker, Flex, Segmented, Select, Table, Typography } from 'antd';
 import { EChart, type EChartOption } from '../../shared/EChart';
@@ -7,7 +8,7 @@ import { useTranslation } from 'react-i18next';
 import dayjs from 'dayjs';
 import type { ForecastRow } from '@guanxi/contracts';
 import { PageHeader } from '../../shared/PageHeader';
-import { formatMoney } from '../../shared/format';
+import { currencyPrefix, formatMoney } from '../../shared/format';
 import { pipelineLabel, usePipelines } from '../pipelines/pipelines.api';
 import { DealFiltersBar } from './DealFiltersBar';
 import { useForecast, type DealFilters } from './opportunities.api';
@@ -20,7 +21,11 @@ export default function ForecastPage() {
   const [pipelineId, setPipelineId] = useState<number | undefined>();
   const [filters, setFilters] = useState<DealFilters>({});
   const [mode, setMode] = useState<'weighted' | 'unweighted'>('weighted');
-  const forecast = useForecast(from, to, pipelineId, filters);
+  const [currency, setCurrency] = useState<string | undefined>();
+  const forecast = useForecast(from, to, pipelineId, filters, currency);
+  const shown = forecast.data?.currency ?? currency ?? 'CNY';
+  const money = (amount: string) => formatMoney(amount, currencyPrefix(shown));
+  const currencies = forecast.data?.currencies ?? [];
   const compact = new Intl.NumberFormat(i18n.language, { notation: 'compact', maximumFractionDigits: 1 });
 
   const option = useMemo((): EChartOption | null => {
@@ -82,6 +87,17 @@ export default function ForecastPage() {
             ]}
             data-testid="forecast-mode"
           />
+          {currencies.length > 1 || (currency !== undefined && !currencies.includes(currency)) ? (
+            <Select
+              value={shown}
+              onChange={setCurrency}
+              options={[...new Set([...currencies, shown])].map((c) => ({ value: c, label: c }))}
+              style={{ width: 110 }}
+              title={t('opportunities.forecast.currencyHint')}
+              aria-label={t('opportunities.forecast.currency')}
+              data-testid="forecast-currency"
+            />
+          ) : null}
         </Flex>
         {option ? <EChart option={option} style={{ height: 320, marginBottom: 16 }} testId="forecast-chart" /> : null}
         <Table<ForecastRow>
@@ -95,10 +111,10 @@ export default function ForecastPage() {
             { key: 'month', title: t('opportunities.forecast.month'), dataIndex: 'month' },
             { key: 'owner', title: t('opportunities.forecast.owner'), render: (_, r) => r.ownerName ?? `#${r.ownerId}` },
             { key: 'openCount', title: t('opportunities.forecast.openCount'), align: 'right', dataIndex: 'openCount' },
-            { key: 'openAmount', title: t('opportunities.forecast.openAmount'), align: 'right', render: (_, r) => formatMoney(r.openAmount) },
-            { key: 'weighted', title: t('opportunities.forecast.weighted'), align: 'right', render: (_, r) => formatMoney(r.weightedAmount) },
+            { key: 'openAmount', title: t('opportunities.forecast.openAmount'), align: 'right', render: (_, r) => money(r.openAmount) },
+            { key: 'weighted', title: t('opportunities.forecast.weighted'), align: 'right', render: (_, r) => money(r.weightedAmount) },
             { key: 'wonCount', title: t('opportunities.forecast.wonCount'), align: 'right', dataIndex: 'wonCount' },
-            { key: 'won', title: t('opportunities.forecast.won'), align: 'right', render: (_, r) => formatMoney(r.wonAmount) },
+            { key: 'won', title: t('opportunities.forecast.won'), align: 'right', render: (_, r) => money(r.wonAmount) },
           ]}
           summary={() =>
             forecast.data ? (
@@ -107,14 +123,14 @@ export default function ForecastPage() {
                   <Typography.Text strong>{t('opportunities.forecast.total')}</Typography.Text>
                 </Table.Summary.Cell>
                 <Table.Summary.Cell index={3} align="right">
-                  <Typography.Text strong>{formatMoney(forecast.data.totals.openAmount)}</Typography.Text>
+                  <Typography.Text strong>{money(forecast.data.totals.openAmount)}</Typography.Text>
                 </Table.Summary.Cell>
                 <Table.Summary.Cell index={4} align="right">
-                  <Typography.Text strong data-testid="forecast-total-weighted">{formatMoney(forecast.data.totals.weightedAmount)}</Typography.Text>
+                  <Typography.Text strong data-testid="forecast-total-weighted">{money(forecast.data.totals.weightedAmount)}</Typography.Text>
                 </Table.Summary.Cell>
                 <Table.Summary.Cell index={5} />
                 <Table.Summary.Cell index={6} align="right">
-                  <Typography.Text strong>{formatMoney(forecast.data.totals.wonAmount)}</Typography.Text>
+                  <Typography.Text strong>{money(forecast.data.totals.wonAmount)}</Typography.Text>
                 </Table.Summary.Cell>
               </Table.Summary.Row>
             ) : null

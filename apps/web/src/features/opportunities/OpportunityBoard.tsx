@@ -8,11 +8,11 @@ import { App, Badge, Button, Empty, Flex, Form, Input, Modal, Segmented, Select,
 import { ClockCircleOutlined, PlusOutlined, UserOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { Board, BoardColumn, OpportunitySummary, PipelineStage } from '@guanxi/contracts';
+import type { Board, BoardColumn, CurrencyTotals, OpportunitySummary, PipelineStage } from '@guanxi/contracts';
 import { isApiError } from '../../api/client';
 import { PageHeader } from '../../shared/PageHeader';
 import { errorText } from '../../shared/errors';
-import { formatDate, formatMoney } from '../../shared/format';
+import { currencyPrefix, formatDate, formatMoney } from '../../shared/format';
 import { useCan } from '../auth/session';
 import { pipelineLabel, stageLabel, usePipelines } from '../pipelines/pipelines.api';
 import { DealFiltersBar } from './DealFiltersBar';
@@ -28,27 +28,28 @@ const fromCents = (c: bigint) => `${c / 100n}.${String(c % 100n).padStart(2, '0'
 /** amount × probability %, rounded half up to the cent, as the server's round(…, 2) does for amounts ≥ 0 */
 const weighted = (amount: string, probability: number) => fromCents((toCents(amount) * BigInt(probability) + 50n) / 100n);
 
+/** A column's amounts with one card taken out (sign -1) or put in (sign 1), in the card's currency. */
+function withCard(amounts: CurrencyTotals[], card: OpportunitySummary, sign: 1 | -1): CurrencyTotals[] {
+  const entry = amounts.find((a) => a.currency === card.currency) ?? { currency: card.currency, count: 0, amount: '0.00', weightedAmount: '0.00' };
+  const next = {
+    currency: card.currency,
+    count: entry.count + sign,
+    amount: fromCents(toCents(entry.amount) + BigInt(sign) * toCents(card.amount)),
+    weightedAmount: fromCents(toCents(entry.weightedAmount) + BigInt(sign) * toCents(card.weightedAmount)),
+  };
+  const others = amounts.filter((a) => a.currency !== card.currency);
+  return next.count > 0 ? (amounts.includes(entry) ? amounts.map((a) => (a === entry ? next : a)) : [...others, next]) : others;
+}
+
 function moveInBoard(board: Board, card: OpportunitySummary, to: PipelineStage): Board {
   const probability = card.probabilityOverride ?? to.probability;
   const moved: OpportunitySummary = { ...card, stageId: to.id, stageKey: to.key, stageName: to.name, status: to.kind, probability, weightedAmount: weighted(card.amount, probability), daysInStage: 0, stale: false };
   const columns = board.columns.map((col): BoardColumn => {
     if (col.stage.id === card.stageId) {
-      return {
-        ...col,
-        count: col.count - 1,
-        amount: fromCents(toCents(col.amount) - toCents(card.amount)),
-        weightedAmount: fromCents(toCents(col.weightedAmount) - toCents(card.weightedAmount)),
-        cards: col.cards.filter((c) => c.id !== card.id),
-      };
+      return { ...col, count: col.count - 1, amounts: withCard(col.amounts, card, -1), cards: col.cards.filter((c) => c.id !== card.id) };
     }
     if (col.stage.id === to.id) {
-      return {
-        ...col,
-        count: col.count + 1,
-        amount: fromCents(toCents(col.amount) + toCents(moved.amount)),
-        weightedAmount: fromCents(toCents(col.weightedAmount) + toCents(moved.weightedAmount)),
-        cards: [moved, ...col.cards],
-      };
+      return { ...col, count: col.count + 1, amounts: withCard(col.amounts, moved, 1), cards: [moved, ...col.cards] };
     }
     return col;
   });
@@ -272,14 +273,19 @@ function ColumnHeader({ col }: { col: BoardColumn }) {
                 : null}
         </Typography.Text>
       ) : null}
-      <Flex justify="space-between" style={{ marginTop: 4 }}>
-        <Typography.Text data-testid="column-amount">{formatMoney(col.amount)}</Typography.Text>
-        <Tooltip title={t('opportunities.weighted')}>
-          <Typography.Text type="secondary" data-testid="column-weighted">
-            {t('opportunities.weighted')} {formatMoney(col.weightedAmount)}
-          </Typography.Text>
-        </Tooltip>
-      </Flex>
+      {/* one line per currency: amounts in different currencies are never added together */}
+      {(col.amounts.length ? col.amounts : [{ currency: 'CNY', count: 0, amount: '0.00', weightedAmount: '0.00' }]).map((a) => (
+        <Flex key={a.currency} justify="space-between" wrap style={{ marginTop: 4, whiteSpace: 'nowrap', columnGap: 8 }} data-currency={a.currency}>
+          <Tooltip title={col.amounts.length > 1 ? t('opportunities.currencyDeals', { count: a.count, currency: a.currency }) : undefined}>
+            <Typography.Text data-testid="column-amount">{formatMoney(a.amount, currencyPrefix(a.currency))}</Typography.Text>
+          </Tooltip>
+          <Tooltip title={t('opportunities.weighted')}>
+            <Typography.Text type="secondary" style={{ marginLeft: 'auto' }} data-testid="column-weighted">
+              {t('opportunities.weighted')} {formatMoney(a.weightedAmount, currencyPrefix(a.currency))}
+            </Typography.Text>
+          </Tooltip>
+        </Flex>
+      ))}
     </div>
   );
 }
@@ -324,7 +330,7 @@ function DealCard({
         {card.customerName ?? ''}
       </Typography.Text>
       <Flex justify="space-between" align="baseline" style={{ marginTop: 6 }}>
-        <Typography.Text strong>{formatMoney(card.amount, card.currency === 'CNY' ? '¥' : `${card.currency} `)}</Typography.Text>
+        <Typography.Text strong>{formatMoney(card.amount, currencyPrefix(card.currency))}</Typography.Text>
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>
           {card.probability}%
         </Typography.Text>

@@ -1,15 +1,16 @@
 // One deal in a drawer: the edit form (or a new deal's) and, for an existing deal, its stage
-// history with the time spent in each stage. The stage itself changes on the board or by the
-// stage buttons here, never through the form.
+// history with the time spent in each stage. The stage itself changes on the board, or to a stage of
+// another pipeline by the move button here (MovePipelineModal.tsx), never through the form.
 import { useEffect, useMemo } from 'react';
 import { App, Button, Col, DatePicker, Divider, Drawer, Empty, Flex, Form, Input, InputNumber, Popconfirm, Row, Select, Skeleton, Tag, Timeline, Typography } from 'antd';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import dayjs, { type Dayjs } from 'dayjs';
+import type { TFunction } from 'i18next';
 import type { Contact, Opportunity } from '@guanxi/contracts';
 import { api } from '../../api/client';
-import { formatDateTime, formatMoney } from '../../shared/format';
+import { currencyPrefix, formatDateTime, formatMoney } from '../../shared/format';
 import { useMutationErrors } from '../../shared/useMutationErrors';
 import { useCan } from '../auth/session';
 import { CustomerSelect, ProductSelect } from '../orders/order-bits';
@@ -17,6 +18,7 @@ import { moneyPattern } from '../products/ProductForm';
 import { UserRefPicker } from '../users/UserRefPicker';
 import { pipelineLabel, stageColor, stageLabel, stageLabelOf, usePipelines } from '../pipelines/pipelines.api';
 import { durationParts, useDeleteOpportunity, useInvalidateDeals, useOpportunity } from './opportunities.api';
+import { MovePipelineButton } from './MovePipelineModal';
 
 interface Values {
   name: string;
@@ -248,27 +250,36 @@ function OpportunityForm({ deal, preset, onDone }: { deal: Opportunity | null; p
           ) : null}
         </Flex>
       </Form>
-      {deal ? <StageHistory deal={deal} /> : null}
+      {deal ? <StageHistory deal={deal} pipelineName={pipelineLabel(t, pipeline ?? { name: deal.history[0]?.toPipelineName ?? '' }) || null} editable={editable} /> : null}
     </>
   );
 }
 
-function StageHistory({ deal }: { deal: Opportunity }) {
+/** A history line's stage; with its pipeline when the line crosses pipelines. */
+function stageIn(t: TFunction, key: string | null, name: string | null, pipelineName: string | null, crossing: boolean): string {
+  const stage = stageLabelOf(t, key, name);
+  return crossing && pipelineName !== null ? t('opportunities.stageInPipeline', { pipeline: pipelineLabel(t, { name: pipelineName }), stage }) : stage;
+}
+
+function StageHistory({ deal, pipelineName, editable }: { deal: Opportunity; pipelineName: string | null; editable: boolean }) {
   const { t } = useTranslation();
   return (
     <>
       <Divider titlePlacement="start">{t('opportunities.history')}</Divider>
-      <Flex gap={12} wrap style={{ marginBottom: 16 }}>
+      <Flex gap={12} wrap align="center" style={{ marginBottom: 16 }}>
+        {pipelineName ? <Typography.Text data-testid="opportunity-pipeline">{pipelineName}</Typography.Text> : null}
         <Tag color={stageColor[deal.status]}>{stageLabelOf(t, deal.stageKey, deal.stageName)}</Tag>
         <Typography.Text type="secondary">
-          {formatMoney(deal.amount, `${deal.currency} `)} · {deal.probability}% · {t('opportunities.weighted')} {formatMoney(deal.weightedAmount, `${deal.currency} `)}
+          {formatMoney(deal.amount, currencyPrefix(deal.currency))} · {deal.probability}% · {t('opportunities.weighted')} {formatMoney(deal.weightedAmount, currencyPrefix(deal.currency))}
         </Typography.Text>
         <Typography.Text type="secondary">{t('opportunities.daysInStage', { count: deal.daysInStage })}</Typography.Text>
+        {editable ? <MovePipelineButton deal={deal} /> : null}
       </Flex>
       <Timeline
         data-testid="opportunity-history"
         items={deal.history.map((h) => {
           const d = h.secondsInPrevious === null ? null : durationParts(h.secondsInPrevious);
+          const crossing = h.fromPipelineId !== null && h.fromPipelineId !== h.toPipelineId;
           return {
             key: h.id,
             color: h.toStageKey === 'lost' ? 'red' : h.toStageKey === 'won' ? 'green' : 'blue',
@@ -279,7 +290,10 @@ function StageHistory({ deal }: { deal: Opportunity }) {
                   <Typography.Text>
                     {h.fromStageId === null
                       ? t('opportunities.historyCreated', { stage: stageLabelOf(t, h.toStageKey, h.toStageName) })
-                      : t('opportunities.historyMoved', { from: stageLabelOf(t, h.fromStageKey, h.fromStageName), to: stageLabelOf(t, h.toStageKey, h.toStageName) })}
+                      : t('opportunities.historyMoved', {
+                          from: stageIn(t, h.fromStageKey, h.fromStageName, h.fromPipelineName, crossing),
+                          to: stageIn(t, h.toStageKey, h.toStageName, h.toPipelineName, crossing),
+                        })}
                   </Typography.Text>
                   <Typography.Text type="secondary" style={{ fontSize: 12, marginLeft: 'auto' }}>
                     {formatDateTime(h.at)}

@@ -9,7 +9,7 @@ import { PageHeader } from '../../shared/PageHeader';
 import { CursorPager } from '../../shared/CursorPager';
 import { useCursorList } from '../../shared/useCursorList';
 import { useTableSort } from '../../shared/useTableSort';
-import { formatDate, formatMoney } from '../../shared/format';
+import { currencyPrefix, formatDate, formatMoney } from '../../shared/format';
 import { useCan } from '../auth/session';
 import { stageColor, stageLabel, stageLabelOf, usePipelines } from '../pipelines/pipelines.api';
 import { DealFiltersBar } from './DealFiltersBar';
@@ -58,9 +58,9 @@ export default function OpportunityList() {
     },
     { key: 'customer', title: t('opportunities.customer'), render: (_, o) => <Typography.Link onClick={() => void navigate(`/customers/${o.customerId}`)}>{o.customerName}</Typography.Link> },
     { key: 'stage', title: t('opportunities.stage'), render: (_, o) => <Tag color={stageColor[o.status]}>{stageLabelOf(t, o.stageKey, o.stageName)}</Tag> },
-    { key: 'amount', title: t('opportunities.amount'), align: 'right', sorter: true, sortOrder: sortOrder('amount'), render: (_, o) => formatMoney(o.amount, o.currency === 'CNY' ? '¥' : `${o.currency} `) },
+    { key: 'amount', title: t('opportunities.amount'), align: 'right', sorter: true, sortOrder: sortOrder('amount'), render: (_, o) => formatMoney(o.amount, currencyPrefix(o.currency)) },
     { key: 'probability', title: t('opportunities.probability'), align: 'right', render: (_, o) => `${o.probability}%` },
-    { key: 'weighted', title: t('opportunities.weighted'), align: 'right', render: (_, o) => formatMoney(o.weightedAmount, o.currency === 'CNY' ? '¥' : `${o.currency} `) },
+    { key: 'weighted', title: t('opportunities.weighted'), align: 'right', render: (_, o) => formatMoney(o.weightedAmount, currencyPrefix(o.currency)) },
     { key: 'expectedCloseDate', title: t('opportunities.expectedCloseDate'), sorter: true, sortOrder: sortOrder('expectedCloseDate'), render: (_, o) => formatDate(o.expectedCloseDate) },
     { key: 'owner', title: t('opportunities.owner'), render: (_, o) => o.ownerName ?? '' },
     { key: 'stageEnteredAt', title: t('opportunities.timeInStage'), sorter: true, sortOrder: sortOrder('stageEnteredAt'), render: (_, o) => t('opportunities.daysInStage', { count: o.daysInStage }) },

@@ -1,10 +1,11 @@
 // The home page's pipeline card: per stage the number of deals and their amount, for the user's
 // own deals (me) or everything they may see (team); each stage opens the list filtered by it.
+// Amounts in several currencies are listed side by side, never added up.
 import { Card, Empty, Flex, Progress, Skeleton, Typography } from 'antd';
 import { FunnelPlotOutlined, RightOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { formatMoney } from '../../shared/format';
+import { currencyPrefix, formatMoney } from '../../shared/format';
 import { stageLabel } from '../pipelines/pipelines.api';
 import { usePipelineSummary } from './opportunities.api';
 
@@ -32,7 +33,7 @@ export default function PipelineWidget({ scope }: { scope: 'me' | 'team' }) {
               <Flex justify="space-between" align="baseline">
                 <Typography.Text>{stageLabel(t, s.stage)}</Typography.Text>
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                  {t('opportunities.count', { count: s.count })} · {formatMoney(s.amount)}
+                  {t('opportunities.count', { count: s.count })} · {(s.amounts.length ? s.amounts : [{ currency: 'CNY', amount: '0.00' }]).map((a) => formatMoney(a.amount, currencyPrefix(a.currency))).join(' / ')}
                 </Typography.Text>
               </Flex>
               <Progress

@@ -37,7 +37,8 @@ export function useOpportunity(id: number) {
   return useQuery({ queryKey: [...opportunitiesKey, 'one', id], queryFn: () => api<Opportunity>(`/opportunities/${id}`), enabled: id > 0 });
 }
 
-export function moveOpportunity(id: number, body: { stageId: number; version: number; reason?: string }) {
+/** `pipelineId` of another active pipeline moves the deal there, to `stageId` of that pipeline. */
+export function moveOpportunity(id: number, body: { stageId: number; pipelineId?: number; version: number; reason?: string }) {
   return api<Opportunity>(`/opportunities/${id}/move`, { method: 'POST', body });
 }
 
@@ -51,10 +52,12 @@ export function useDeleteOpportunity() {
   return useMutation({ mutationFn: (id: number) => api<void>(`/opportunities/${id}`, { method: 'DELETE' }), onSuccess: () => void invalidate() });
 }
 
-export function useForecast(from: string, to: string, pipelineId: number | undefined, filters: DealFilters) {
+/** `currency` undefined lets the server pick the one with the most deals in the period. */
+export function useForecast(from: string, to: string, pipelineId: number | undefined, filters: DealFilters, currency?: string) {
   return useQuery({
-    queryKey: [...opportunitiesKey, 'forecast', from, to, pipelineId ?? 0, filters],
-    queryFn: ({ signal }) => api<Forecast>('/opportunities/forecast', { query: { from, to, pipelineId, 'filter[ownerId]': filters.ownerId, 'filter[departmentId]': filters.departmentId }, signal }),
+    queryKey: [...opportunitiesKey, 'forecast', from, to, pipelineId ?? 0, filters, currency ?? ''],
+    queryFn: ({ signal }) =>
+      api<Forecast>('/opportunities/forecast', { query: { from, to, pipelineId, currency, 'filter[ownerId]': filters.ownerId, 'filter[departmentId]': filters.departmentId }, signal }),
   });
 }
 
