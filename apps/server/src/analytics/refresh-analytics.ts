@@ -120,6 +120,11 @@ async function work(database: Database, runId: number, settings: AnalyticsSettin
   const windowStart = await windowStartFor(database, settings, asOf);
   const unitDays = settings.clv.unit === 'week' ? 7 : 1;
   await setProgress(database, runId, { phase: 'aggregate', done: 0, total: 1 }, o);
+  // What the changed customers count for in the dashboards now, read before their scores are
+  // overwritten (the rollups take it away): on another connection while they are aggregated and
+  // scored, which reads nothing it changes. Awaited (and its error thrown) before the write.
+  const rolledUpRead = ids ? readRolledUpScores(database, ids) : Promise.resolve(null);
+  rolledUpRead.catch(() => {});
   // a full run's model check gets its calibration summary from the same pass (extra columns)
   const checkEnd = mode === 'full' ? await checkEndFor(database, settings, asOf) : null;
   const summary: CustomerSummaryColumns = await readCustomerSummaries(database, { asOf, windowStart, unitDays, ...(ids ? { customerIds: ids } : {}), ...(checkEnd ? { checkEnd } : {}) });
@@ -128,8 +133,8 @@ async function work(database: Database, runId: number, settings: AnalyticsSettin
   // off the event loop: the server keeps answering while a million customers are scored
   const scores = await scoreInWorker({ summary, settings, frozen, chunk: mode === 'full' ? LOAD_CHUNK : WRITE_CHUNK, checkEnd });
   lap('score');
-  // what the changed customers count for in the dashboards now, read before their scores are overwritten: the rollups take it away
-  const rolledUp = ids ? await readRolledUpScores(database, ids) : null;
+  const rolledUp = await rolledUpRead;
+  // only what the read still took after the aggregate and the score
   lap('rollupsBefore');
   await setProgress(database, runId, { phase: 'write', done: 0, total: summary.n }, o);
   // a full run replaces the table as a whole (customers deleted or merged since keep no stale scores)
@@ -140,30 +145,50 @@ async function work(database: Database, runId: number, settings: AnalyticsSettin
     onChunk: (done) => setProgress(database, runId, { phase: 'write', done, total: summary.n }, o),
   });
   lap('write');
-  let importanceChanged = 0;
-  if (settings.tier.feedImportance) {
-    await setProgress(database, runId, { phase: 'importance', done: 0, total: summary.n }, o);
-    importanceChanged = await feedImportance(database, runId, summary.ids);
-    if (importanceChanged > 0) {
-      await recordAudit(database.db, { actor: null, requestId: `analytics-run:${runId}`, ip: 'system' }, {
-        entity: 'customers',
-        entityId: `analytics-run:${runId}`,
-        action: 'importance_computed',
-        changes: { importance: { old: null, new: { customers: importanceChanged, runId } } },
-      });
+  // Three phases read the written scores and none reads what another writes, so they go on two
+  // connections at once: importance then warnings (the warnings look at customers whose importance
+  // this run changed) beside the dashboard rollups. Each phase's time is its own; afterWrite is the three's wall time.
+  const afterWrite = performance.now();
+  const since = () => Math.round(performance.now() - afterWrite);
+  let rollupsDone = false;
+  const importanceAndWarnings = (async () => {
+    let importanceChanged = 0;
+    if (settings.tier.feedImportance) {
+      await setProgress(database, runId, { phase: 'importance', done: 0, total: summary.n }, o);
+      importanceChanged = await feedImportance(database, runId, summary.ids);
+      if (importanceChanged > 0) {
+        await recordAudit(database.db, { actor: null, requestId: `analytics-run:${runId}`, ip: 'system' }, {
+          entity: 'customers',
+          entityId: `analytics-run:${runId}`,
+          action: 'importance_computed',
+          changes: { importance: { old: null, new: { customers: importanceChanged, runId } } },
+        });
+      }
+      timings.importance = since();
     }
-    lap('importance');
-  }
+    await setProgress(database, runId, { phase: 'warnings', done: 0, total: 1 }, o);
+    const warningsFrom = since();
+    // incremental: churn warnings for its own customers and what changed since the last run; overdue ones are the daily job's
+    const warnings = await syncCustomerWarnings(database, { runId, asOf, settings, ...(o.timeZone ? { timeZone: o.timeZone } : {}), ...(ids ? { scoredIds: summary.ids } : {}) });
+    timings.warnings = since() - warningsFrom;
+    if (!rollupsDone) await setProgress(database, runId, { phase: 'rollups', done: 0, total: 1 }, o);
+    return { importanceChanged, warnings };
+  })();
+  // incremental: by the delta of the changed customers (and of those moved to another owner or region meanwhile)
+  const rollupsRun = refreshDashboardRollups(database, { runId, asOf, ...(ids ? { changed: { customerIds: ids, before: rolledUp } } : {}) }).then((r) => {
+    rollupsDone = true;
+    timings.rollups = since();
+    return r;
+  });
+  // both settle before the run ends (and its lock is released), even when one fails
+  const [first, second] = await Promise.allSettled([importanceAndWarnings, rollupsRun]);
+  if (first.status === 'rejected') throw first.reason;
+  if (second.status === 'rejected') throw second.reason;
+  const { importanceChanged, warnings } = first.value;
+  const rollups = second.value;
   // made by the scoring worker from the same aggregate pass (full runs only)
   const check = scores.modelCheck;
-  await setProgress(database, runId, { phase: 'warnings', done: 0, total: 1 }, o);
-  // incremental: churn warnings for its own customers and what changed since the last run; overdue ones are the daily job's
-  const warnings = await syncCustomerWarnings(database, { runId, asOf, settings, ...(o.timeZone ? { timeZone: o.timeZone } : {}), ...(ids ? { scoredIds: summary.ids } : {}) });
-  lap('warnings');
-  await setProgress(database, runId, { phase: 'rollups', done: 0, total: 1 }, o);
-  // incremental: by the delta of the changed customers (and of those moved to another owner or region meanwhile)
-  const rollups = await refreshDashboardRollups(database, { runId, asOf, ...(ids ? { changed: { customerIds: ids, before: rolledUp } } : {}) });
-  lap('rollups');
+  timings.afterWrite = since();
   const counts: Record<string, unknown> = {
     customers: summary.n,
     scored: scores.scored,

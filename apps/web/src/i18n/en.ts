@@ -2196,6 +2196,7 @@ export const en: Messages = {
       warnings: 'Warnings',
       rollups: 'Refreshing dashboard totals',
       rollupsBefore: 'Reading the dashboard totals to replace',
+      afterWrite: 'After the write, in all (importance and warnings beside the dashboard totals)',
       done: 'Done',
     },
     noClass: 'Not scored',

@@ -2225,6 +2225,7 @@ export const zhCN = {
       warnings: '预警',
       rollups: '刷新看板汇总',
       rollupsBefore: '读取看板原有汇总',
+      afterWrite: '写入后合计（重要度与预警和看板汇总并行）',
       done: '完成',
     },
     noClass: '未评分',

@@ -1,0 +1,1 @@
+CREATE INDEX "payment_instalments_customer_idx" ON "payment_instalments" USING btree ("customer_id","order_id","due_date","amount","paid_amount") WHERE deleted_at is null;
