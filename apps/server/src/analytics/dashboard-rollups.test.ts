@@ -118,4 +118,26 @@ describe('dashboard rollups of an incremental refresh', () => {
     const next = await refreshAnalytics(t.database, { mode: 'incremental', trigger: 'cli', asOf: AS_OF });
     expect(next.status === 'succeeded' && (next.counts.rollups as { how: string }).how).toBe('delta');
   });
+
+  it('leave nothing of a run whose write fails, though on PostgreSQL their cohort delta began before the write', async () => {
+    const before = await rollups();
+    const [state] = await t.database.rows<{ run_id: number }>(sql`select run_id from analytics_rollup_state`);
+    await order(ids[5]!, '2025-06-20', '777.00');
+    // the write-back fails: the run fails, and the rollups (cohorts included) are as they were
+    await t.database.db.execute(sql`create function gx_test_refuse() returns trigger language plpgsql as $$ begin raise exception 'write refused by the test'; end $$`);
+    await t.database.db.execute(sql`create trigger gx_test_refuse before insert or update on customer_metrics for each statement execute function gx_test_refuse()`);
+    try {
+      const failed = await refreshAnalytics(t.database, { mode: 'incremental', trigger: 'cli', asOf: AS_OF });
+      expect(failed.status).toBe('failed');
+    } finally {
+      await t.database.db.execute(sql`drop trigger gx_test_refuse on customer_metrics`);
+      await t.database.db.execute(sql`drop function gx_test_refuse()`);
+    }
+    expect(await rollups()).toEqual(before);
+    const [after] = await t.database.rows<{ run_id: number }>(sql`select run_id from analytics_rollup_state`);
+    expect(Number(after!.run_id)).toBe(Number(state!.run_id));
+    // the next run sees the failed one and rebuilds, to what a rebuild gives
+    const next = await refreshAnalytics(t.database, { mode: 'incremental', trigger: 'cli', asOf: AS_OF });
+    expect(next.status === 'succeeded' && (next.counts.rollups as { how: string }).how).toBe('full');
+  });
 });

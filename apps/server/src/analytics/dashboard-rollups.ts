@@ -249,7 +249,11 @@ async function rebuildAll(database: Database, tx: Tx): Promise<Omit<RollupCounts
  * state's run: those this run scored (their earlier class rows in `before`) and those whose owner,
  * region or deletion changed since the state's mark (owners change without any new order).
  */
-async function applyDelta(database: Database, tx: Tx, o: { customerIds: number[]; before: RolledUpScores; since: Date | string }): Promise<Omit<RollupCounts, 'flowRows'>> {
+async function applyDelta(
+  database: Database,
+  tx: Tx,
+  o: { customerIds: number[]; before: RolledUpScores; since: Date | string; scoresWritten: Promise<void> },
+): Promise<Omit<RollupCounts, 'flowRows'>> {
   await byKeys(database, tx);
   const ids = sql`${`{${o.customerIds.join(',')}}`}::bigint[]`;
   const since = sql`${o.since instanceof Date ? o.since.toISOString() : o.since}::timestamptz`;
@@ -276,6 +280,28 @@ async function applyDelta(database: Database, tx: Tx, o: { customerIds: number[]
       else c.deleted_at is not null or c.owner_id is distinct from r.owner_id or coalesce(c.province, '') <> r.province end`);
   await tx.execute(sql`analyze rollup_changed`);
   const [changed] = await database.rows<{ n: number }>(sql`select count(*)::int as n from rollup_changed`, tx);
+
+  // The cohorts come from the orders alone, so they are updated while the run still scores and
+  // writes (on PostgreSQL this transaction is opened before the write; see refreshDashboardRollups).
+  // keyed and analysed: later statements look customers up in it (unindexed, one was a nested loop over it: 27 s)
+  await tx.execute(sql`create temp table rollup_after (customer_id bigint primary key, ms date[] not null, revs numeric[] not null) on commit drop`);
+  await tx.execute(sql`insert into rollup_after (customer_id, ms, revs) ${orderArrays(sql`join rollup_changed d on d.customer_id = o.customer_id`)}`);
+  await tx.execute(sql`analyze rollup_after`);
+  const cohorts = await tx.execute(sql`
+    insert into analytics_cohort_activity (grain, owner_id, province, cohort_month, activity_month, customers, orders, revenue)
+    select * from (${cohortCells(sql`
+      select -1 as sign, r.owner_id, r.province, r.order_months as ms, r.order_revenue as revs
+      from rollup_changed d join analytics_rollup_customers r on r.customer_id = d.customer_id where r.order_months is not null
+      union all
+      select 1, d.owner_id, d.province, a.ms, a.revs from rollup_after a join rollup_changed d on d.customer_id = a.customer_id where d.live`)}) x
+    where x.customers <> 0 or x.orders <> 0 or x.revenue <> 0
+    on conflict (grain, cohort_month, owner_id, province, activity_month) do update set
+      customers = analytics_cohort_activity.customers + excluded.customers, orders = analytics_cohort_activity.orders + excluded.orders,
+      revenue = analytics_cohort_activity.revenue + excluded.revenue`);
+  await tx.execute(sql`delete from analytics_cohort_activity where orders = 0`);
+
+  // the class rows need this run's scores
+  await o.scoresWritten;
   const cols = METRIC_COLUMNS.map((c, k) => sql`${pgArray(o.before.columns[k]!)}::${sql.raw(METRIC_TYPES[c])}[]`);
   const sumsOf = ['customers', 'value', 'clv', 'days', 'expected_purchases', 'expected_spend'];
   // before (scored: read ahead of the write; others: their unchanged scores under their recorded owner) taken away, after added
@@ -295,23 +321,6 @@ async function applyDelta(database: Database, tx: Tx, o: { customerIds: number[]
       ${sql.raw(sumsOf.map((c) => `${c} = analytics_metric_rollups.${c} + excluded.${c}`).join(', '))}`);
   await tx.execute(sql`delete from analytics_metric_rollups where customers = 0`);
 
-  // keyed and analysed: later statements look customers up in it (unindexed, one was a nested loop over it: 27 s)
-  await tx.execute(sql`create temp table rollup_after (customer_id bigint primary key, ms date[] not null, revs numeric[] not null) on commit drop`);
-  await tx.execute(sql`insert into rollup_after (customer_id, ms, revs) ${orderArrays(sql`join rollup_changed d on d.customer_id = o.customer_id`)}`);
-  await tx.execute(sql`analyze rollup_after`);
-  const cohorts = await tx.execute(sql`
-    insert into analytics_cohort_activity (grain, owner_id, province, cohort_month, activity_month, customers, orders, revenue)
-    select * from (${cohortCells(sql`
-      select -1 as sign, r.owner_id, r.province, r.order_months as ms, r.order_revenue as revs
-      from rollup_changed d join analytics_rollup_customers r on r.customer_id = d.customer_id where r.order_months is not null
-      union all
-      select 1, d.owner_id, d.province, a.ms, a.revs from rollup_after a join rollup_changed d on d.customer_id = a.customer_id where d.live`)}) x
-    where x.customers <> 0 or x.orders <> 0 or x.revenue <> 0
-    on conflict (grain, cohort_month, owner_id, province, activity_month) do update set
-      customers = analytics_cohort_activity.customers + excluded.customers, orders = analytics_cohort_activity.orders + excluded.orders,
-      revenue = analytics_cohort_activity.revenue + excluded.revenue`);
-  await tx.execute(sql`delete from analytics_cohort_activity where orders = 0`);
-
   // their record now: what the next delta takes away
   await tx.execute(sql`delete from analytics_rollup_customers r using rollup_changed d where r.customer_id = d.customer_id`);
   await tx.execute(sql`
@@ -329,11 +338,23 @@ async function applyDelta(database: Database, tx: Tx, o: { customerIds: number[]
  * region. A delta applies only to the state it was read against, with no run in between that may
  * have written scores without rolling them up; otherwise everything is rebuilt. Flows take the class
  * changes of every run not yet rolled up. One transaction: readers see the old rollups until it
- * commits. Owners and regions are the customers' current ones.
+ * commits. Owners and regions are the customers' current ones. Given `scoresWritten`, it may start
+ * while the run still writes its scores and waits for them where it needs them.
  */
 export async function refreshDashboardRollups(
   database: Database,
-  { runId, asOf, changed }: { runId: number; asOf: string; changed?: { customerIds: number[]; before: RolledUpScores | null } },
+  {
+    runId,
+    asOf,
+    changed,
+    scoresWritten = Promise.resolve(),
+  }: {
+    runId: number;
+    asOf: string;
+    changed?: { customerIds: number[]; before: RolledUpScores | null };
+    /** Settles when the run's scores are in customer_metrics: a delta does its order-only part before. */
+    scoresWritten?: Promise<void>;
+  },
 ): Promise<RollupCounts> {
   return database.db.transaction(async (tx) => {
     // Plan guards for the big statements of a rebuild: a serial plan (parallel workers each re-ran the whole
@@ -352,8 +373,8 @@ export async function refreshDashboardRollups(
     const before = changed?.before;
     const counts =
       changed && before && state && Number(state.run_id) === before.stateRunId && !state.gap && !state.unrecorded
-        ? await applyDelta(database, tx, { customerIds: changed.customerIds, before, since: state.since })
-        : await rebuildAll(database, tx);
+        ? await applyDelta(database, tx, { customerIds: changed.customerIds, before, since: state.since, scoresWritten })
+        : await scoresWritten.then(() => rebuildAll(database, tx));
 
     const grainOf = sql`case when grouping(c.owner_id) = 0 then 'owner' else 'province' end`;
     // Runs whose changes are not rolled up yet (this one, and any before the rollups existed), dated by their as-of day.

@@ -8,7 +8,7 @@ import { recordAudit } from '../platform/audit.js';
 import { readAnalyticsSettings } from './analytics-settings.js';
 import { readCustomerSummaries, type CustomerSummaryColumns } from './customer-summaries.js';
 import type { FrozenModel } from './score-population.js';
-import { scoreInWorker } from './score-in-worker.js';
+import { scoreInWorker, warmScorer } from './score-in-worker.js';
 import { feedImportance, LOAD_CHUNK, replaceMetrics, WRITE_CHUNK, writeMetrics } from './write-metrics.js';
 import { syncCustomerWarnings } from './warnings.service.js';
 import { readRolledUpScores, refreshDashboardRollups } from './dashboard-rollups.js';
@@ -125,25 +125,54 @@ async function work(database: Database, runId: number, settings: AnalyticsSettin
   // scored, which reads nothing it changes. Awaited (and its error thrown) before the write.
   const rolledUpRead = ids ? readRolledUpScores(database, ids) : Promise.resolve(null);
   rolledUpRead.catch(() => {});
-  // a full run's model check gets its calibration summary from the same pass (extra columns)
-  const checkEnd = mode === 'full' ? await checkEndFor(database, settings, asOf) : null;
-  const summary: CustomerSummaryColumns = await readCustomerSummaries(database, { asOf, windowStart, unitDays, ...(ids ? { customerIds: ids } : {}), ...(checkEnd ? { checkEnd } : {}) });
-  lap('aggregate');
-  await setProgress(database, runId, { phase: 'score', done: 0, total: summary.n }, o);
-  // off the event loop: the server keeps answering while a million customers are scored
-  const scores = await scoreInWorker({ summary, settings, frozen, chunk: mode === 'full' ? LOAD_CHUNK : WRITE_CHUNK, checkEnd });
-  lap('score');
-  const rolledUp = await rolledUpRead;
-  // only what the read still took after the aggregate and the score
-  lap('rollupsBefore');
-  await setProgress(database, runId, { phase: 'write', done: 0, total: summary.n }, o);
-  // a full run replaces the table as a whole (customers deleted or merged since keep no stale scores)
-  const written = await (mode === 'full' ? replaceMetrics : writeMetrics)(database, {
-    runId,
-    asOf,
-    rows: scores,
-    onChunk: (done) => setProgress(database, runId, { phase: 'write', done, total: summary.n }, o),
-  });
+  // An incremental run's rollups start now, on PostgreSQL: their transaction does the order-only part
+  // of the delta (the cohorts) while the run aggregates, scores and writes, and waits for the scores
+  // where it needs them. A full run's rebuild needs the new table whole, and PGlite has one
+  // connection, on which an open transaction would hold the run's own writes back: those start after.
+  let scoresWritten!: { resolve: () => void; reject: (e: unknown) => void };
+  const written$ = new Promise<void>((resolve, reject) => (scoresWritten = { resolve, reject }));
+  written$.catch(() => {});
+  const startRollups = () =>
+    rolledUpRead.then((before) => refreshDashboardRollups(database, { runId, asOf, ...(ids ? { changed: { customerIds: ids, before } } : {}), scoresWritten: written$ }));
+  const earlyRollups = ids && database.driver !== 'pglite' ? startRollups() : null;
+  earlyRollups?.catch(() => {});
+  let summary: CustomerSummaryColumns;
+  let written: Awaited<ReturnType<typeof writeMetrics>>;
+  let scores: Awaited<ReturnType<typeof scoreInWorker>>;
+  try {
+    // a full run's model check gets its calibration summary from the same pass (extra columns)
+    const checkEnd = mode === 'full' ? await checkEndFor(database, settings, asOf) : null;
+    // the scoring worker loads its modules while the aggregate runs (and is ended whatever happens)
+    const scorer = warmScorer();
+    try {
+      summary = await readCustomerSummaries(database, { asOf, windowStart, unitDays, ...(ids ? { customerIds: ids } : {}), ...(checkEnd ? { checkEnd } : {}) });
+      lap('aggregate');
+      await setProgress(database, runId, { phase: 'score', done: 0, total: summary.n }, o);
+      // off the event loop: the server keeps answering while a million customers are scored
+      scores = await scoreInWorker({ summary, settings, frozen, chunk: mode === 'full' ? LOAD_CHUNK : WRITE_CHUNK, checkEnd }, scorer);
+    } finally {
+      void scorer?.worker.terminate();
+    }
+    lap('score');
+    // the write overwrites what the before-read reads
+    await rolledUpRead;
+    // only what the read still took after the aggregate and the score
+    lap('rollupsBefore');
+    await setProgress(database, runId, { phase: 'write', done: 0, total: summary.n }, o);
+    // a full run replaces the table as a whole (customers deleted or merged since keep no stale scores)
+    written = await (mode === 'full' ? replaceMetrics : writeMetrics)(database, {
+      runId,
+      asOf,
+      rows: scores,
+      onChunk: (done) => setProgress(database, runId, { phase: 'write', done, total: summary.n }, o),
+    });
+  } catch (e) {
+    // the early rollups roll back before the run ends and lets go of its lock
+    scoresWritten.reject(e);
+    await earlyRollups?.catch(() => {});
+    throw e;
+  }
+  scoresWritten.resolve();
   lap('write');
   // Three phases read the written scores and none reads what another writes, so they go on two
   // connections at once: importance then warnings (the warnings look at customers whose importance
@@ -174,8 +203,9 @@ async function work(database: Database, runId: number, settings: AnalyticsSettin
     if (!rollupsDone) await setProgress(database, runId, { phase: 'rollups', done: 0, total: 1 }, o);
     return { importanceChanged, warnings };
   })();
-  // incremental: by the delta of the changed customers (and of those moved to another owner or region meanwhile)
-  const rollupsRun = refreshDashboardRollups(database, { runId, asOf, ...(ids ? { changed: { customerIds: ids, before: rolledUp } } : {}) }).then((r) => {
+  // incremental: by the delta of the changed customers (and of those moved to another owner or region meanwhile);
+  // its time here is what was left of it after the write
+  const rollupsRun = (earlyRollups ?? startRollups()).then((r) => {
     rollupsDone = true;
     timings.rollups = since();
     return r;
