@@ -259,17 +259,20 @@ async function applyDelta(
   const since = sql`${o.since instanceof Date ? o.since.toISOString() : o.since}::timestamptz`;
   // each changed customer with what it counts under now (owner, province, live), read once by key
   // here so that no later statement joins customers
+  // recorded_*: the owner and province a customer not scored by this run was rolled up under (its
+  // record, rewritten below before the class rows are taken away under them)
   await tx.execute(
-    sql`create temp table rollup_changed (customer_id bigint primary key, scored boolean not null, owner_id bigint, province text not null, live boolean not null) on commit drop`,
+    sql`create temp table rollup_changed (customer_id bigint primary key, scored boolean not null, owner_id bigint, province text not null, live boolean not null,
+      recorded boolean not null, recorded_owner_id bigint, recorded_province text) on commit drop`,
   );
   // candidates from the two small indexes on customers (changed since the mark, deleted since the mark),
   // kept when what they count under differs from their record
   await tx.execute(sql`
-    insert into rollup_changed (customer_id, scored, owner_id, province, live)
-    select u.id, true, c.owner_id, coalesce(c.province, ''), coalesce(c.deleted_at is null, false)
+    insert into rollup_changed (customer_id, scored, owner_id, province, live, recorded, recorded_owner_id, recorded_province)
+    select u.id, true, c.owner_id, coalesce(c.province, ''), coalesce(c.deleted_at is null, false), false, null::bigint, null::text
     from unnest(${ids}) as u(id) left join customers c on c.id = u.id
     union all
-    select c.id, false, c.owner_id, coalesce(c.province, ''), c.deleted_at is null from (
+    select c.id, false, c.owner_id, coalesce(c.province, ''), c.deleted_at is null, r.customer_id is not null, r.owner_id, r.province from (
         select id from customers where deleted_at is null and updated_at > ${since}
         union select id from customers where deleted_at > ${since}) k
       join customers c on c.id = k.id
@@ -300,6 +303,15 @@ async function applyDelta(
       revenue = analytics_cohort_activity.revenue + excluded.revenue`);
   await tx.execute(sql`delete from analytics_cohort_activity where orders = 0`);
 
+  // their record now: what the next delta takes away. A live customer this run scores will have
+  // scores once the write is in (a failed write rolls this back with the rest).
+  await tx.execute(sql`delete from analytics_rollup_customers r using rollup_changed d where r.customer_id = d.customer_id`);
+  await tx.execute(sql`
+    insert into analytics_rollup_customers (customer_id, owner_id, province, order_months, order_revenue)
+    select d.customer_id, d.owner_id, d.province, a.ms, a.revs
+    from rollup_changed d left join rollup_after a on a.customer_id = d.customer_id
+    where d.live and (a.customer_id is not null or d.scored or exists (select 1 from customer_metrics m where m.customer_id = d.customer_id))`);
+
   // the class rows need this run's scores
   await o.scoresWritten;
   const cols = METRIC_COLUMNS.map((c, k) => sql`${pgArray(o.before.columns[k]!)}::${sql.raw(METRIC_TYPES[c])}[]`);
@@ -311,7 +323,8 @@ async function applyDelta(
     from (
       select * from unnest(${sql.join(cols, sql`, `)}) as b(${sql.raw(METRIC_COLUMNS.join(', '))})
       union all
-      ${metricCells(sql`from rollup_changed d join analytics_rollup_customers c on c.customer_id = d.customer_id join customer_metrics m on m.customer_id = d.customer_id where not d.scored`, -1)}
+      ${metricCells(sql`from (select customer_id, recorded_owner_id as owner_id, recorded_province as province from rollup_changed where not scored and recorded) c
+        join customer_metrics m on m.customer_id = c.customer_id`, -1)}
       union all
       ${metricCells(sql`from rollup_changed c join customer_metrics m on m.customer_id = c.customer_id where c.live`)}
     ) d
@@ -320,14 +333,6 @@ async function applyDelta(
     on conflict (grain, kind, owner_id, province, k1, k2) do update set
       ${sql.raw(sumsOf.map((c) => `${c} = analytics_metric_rollups.${c} + excluded.${c}`).join(', '))}`);
   await tx.execute(sql`delete from analytics_metric_rollups where customers = 0`);
-
-  // their record now: what the next delta takes away
-  await tx.execute(sql`delete from analytics_rollup_customers r using rollup_changed d where r.customer_id = d.customer_id`);
-  await tx.execute(sql`
-    insert into analytics_rollup_customers (customer_id, owner_id, province, order_months, order_revenue)
-    select d.customer_id, d.owner_id, d.province, a.ms, a.revs
-    from rollup_changed d left join rollup_after a on a.customer_id = d.customer_id left join customer_metrics m on m.customer_id = d.customer_id
-    where d.live and (a.customer_id is not null or m.customer_id is not null)`);
   return { how: 'delta', customers: Number(changed?.n ?? 0), metricRows: count(metrics), cohortRows: count(cohorts) };
 }
 

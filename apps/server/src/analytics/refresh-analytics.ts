@@ -142,14 +142,17 @@ async function work(database: Database, runId: number, settings: AnalyticsSettin
   try {
     // a full run's model check gets its calibration summary from the same pass (extra columns)
     const checkEnd = mode === 'full' ? await checkEndFor(database, settings, asOf) : null;
-    // the scoring worker loads its modules while the aggregate runs (and is ended whatever happens)
-    const scorer = warmScorer();
+    // An incremental run's scoring worker loads its modules while the aggregate runs (a quarter of a
+    // second of a few seconds' run); a full run starts its own when the summary is in, as it always did.
+    // Whichever it is, it is ended whatever happens.
+    const scorer = ids ? warmScorer() : null;
     try {
       summary = await readCustomerSummaries(database, { asOf, windowStart, unitDays, ...(ids ? { customerIds: ids } : {}), ...(checkEnd ? { checkEnd } : {}) });
       lap('aggregate');
       await setProgress(database, runId, { phase: 'score', done: 0, total: summary.n }, o);
       // off the event loop: the server keeps answering while a million customers are scored
-      scores = await scoreInWorker({ summary, settings, frozen, chunk: mode === 'full' ? LOAD_CHUNK : WRITE_CHUNK, checkEnd }, scorer);
+      const job = { summary, settings, frozen, chunk: mode === 'full' ? LOAD_CHUNK : WRITE_CHUNK, checkEnd };
+      scores = await (scorer ? scoreInWorker(job, scorer) : scoreInWorker(job));
     } finally {
       void scorer?.worker.terminate();
     }
