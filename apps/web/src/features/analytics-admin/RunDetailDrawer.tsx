@@ -12,9 +12,11 @@ import { metricLabel } from './class-counts';
 import { abcThresholdsOf, changesOf, classCountsOf, customersOf, extraCountsOf, fitSampleOf, fitsOf, incrementalOf, modelCheckOf, notesOf, rfmBreakpointsOf, type FitView } from './run-details';
 import { RunProgress, RunStatusTag, formatDuration, phaseLabel, phases } from './run-bits';
 
+/** The order the timings are listed in: the run's phases as refresh-analytics.ts goes through them; the after-write wall time last. */
+const timingOrder = ['changes', 'aggregate', 'score', 'rollupsBefore', 'write', 'importance', 'model_check', 'warnings', 'rollups', 'afterWrite'];
 const phaseRank = (p: string) => {
-  const i = (phases as readonly string[]).indexOf(p);
-  return i < 0 ? phases.length : i;
+  const i = timingOrder.indexOf(p);
+  return i < 0 ? timingOrder.length : i;
 };
 const byPhase = <T,>(entries: Array<[string, T]>) => [...entries].sort((a, b) => phaseRank(a[0]) - phaseRank(b[0]));
 const greek: Record<string, string> = { alpha: 'α', beta: 'β', gamma: 'γ' };
