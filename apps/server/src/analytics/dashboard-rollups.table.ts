@@ -15,6 +15,11 @@ export const analyticsRollupState = pgTable(
     /** Customers changed (owner, region, deletion) after this instant may be rolled up under their old values. */
     customersSeenUntil: timestamp('customers_seen_until', { withTimezone: true, mode: 'date' }).notNull(),
     refreshedAt: timestamp('refreshed_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /**
+     * Bumped when the rollups change outside a refresh (customers deleted for good take their part
+     * away): a delta read against another revision is not applied, the run rebuilds instead.
+     */
+    revision: integer('revision').notNull().default(0),
   },
   () => [check('analytics_rollup_state_single', sql`id = 1`)],
 );

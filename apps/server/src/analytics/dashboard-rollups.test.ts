@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultAnalyticsSettings } from '@guanxi/contracts';
 import { ADMIN, createTestContext, type TestContext } from '../test/test-app.js';
-import { refreshDashboardRollups } from './dashboard-rollups.js';
+import { readRolledUpScores, refreshDashboardRollups } from './dashboard-rollups.js';
 import { refreshAnalytics } from './refresh-analytics.js';
 
 let t: TestContext;
@@ -139,5 +139,29 @@ describe('dashboard rollups of an incremental refresh', () => {
     // the next run sees the failed one and rebuilds, to what a rebuild gives
     const next = await refreshAnalytics(t.database, { mode: 'incremental', trigger: 'cli', asOf: AS_OF });
     expect(next.status === 'succeeded' && (next.counts.rollups as { how: string }).how).toBe('full');
+  });
+
+  it('lose a customer purged from the recycle bin at once, and a delta read before the purge is not applied', async () => {
+    // a customer who never bought, scored and counted by a full run (one with orders cannot be purged)
+    const gone = await customer(31);
+    expect((await refreshAnalytics(t.database, { mode: 'full', trigger: 'cli', asOf: AS_OF })).status).toBe('succeeded');
+    const [recorded] = await t.database.rows(sql`select 1 from analytics_rollup_customers r join customer_metrics m using (customer_id) where r.customer_id = ${gone}`);
+    expect(recorded).toBeDefined();
+    const before = await readRolledUpScores(t.database, [ids[1]!]);
+    const admin = await t.login(ADMIN.email, ADMIN.password);
+    await t.database.db.execute(sql`update customers set deleted_at = now(), deleted_by = ${ownerA} where id = ${gone}`);
+    const purged = await t.request(admin, { method: 'DELETE', url: `/api/v1/recycle-bin/customer/${gone}` });
+    expect(purged.statusCode, purged.body).toBe(204);
+    const afterPurge = await rollups();
+    expect(afterPurge.record.map((r) => Number(r.customer_id))).not.toContain(gone);
+    // a delta read against the rollups before the purge would take its customers away twice: the run rebuilds
+    const [last] = await t.database.rows<{ id: number }>(sql`select max(id) as id from analytics_runs where status = 'succeeded'`);
+    const counts = await refreshDashboardRollups(t.database, { runId: Number(last!.id), asOf: AS_OF, changed: { customerIds: [ids[1]!], before } });
+    expect(counts.how).toBe('full');
+    // and the rebuild agrees with what the purge left
+    const rebuilt = await rollups();
+    expect(afterPurge.metrics).toEqual(rebuilt.metrics);
+    expect(afterPurge.cohorts).toEqual(rebuilt.cohorts);
+    expect(afterPurge.record).toEqual(rebuilt.record);
   });
 });

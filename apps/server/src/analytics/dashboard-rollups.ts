@@ -156,8 +156,9 @@ const METRIC_TYPES: Record<(typeof METRIC_COLUMNS)[number], string> = {
 
 /** What some customers count for in the metric rollups, read before their scores are overwritten. */
 export interface RolledUpScores {
-  /** The run the rollups reflected when this was read: the delta applies to that state only. */
+  /** The run the rollups reflected when this was read, and their revision: the delta applies to that state only. */
   stateRunId: number;
+  stateRevision: number;
   /** Their class rows at both grains, negated, one array per column (METRIC_COLUMNS) as text. */
   columns: Array<Array<string | null>>;
 }
@@ -168,7 +169,7 @@ export interface RolledUpScores {
  * rollups can take it away afterwards. Null when there are no rollups to update yet.
  */
 export async function readRolledUpScores(database: Database, customerIds: number[]): Promise<RolledUpScores | null> {
-  const [state] = await database.rows<{ run_id: number }>(sql`select run_id from analytics_rollup_state`);
+  const [state] = await database.rows<{ run_id: number; revision: number }>(sql`select run_id, revision from analytics_rollup_state`);
   if (!state) return null;
   const ids = sql`${`{${customerIds.join(',')}}`}::bigint[]`;
   const rows = await database.db.transaction(async (tx) => {
@@ -180,7 +181,48 @@ export async function readRolledUpScores(database: Database, customerIds: number
       tx,
     );
   });
-  return { stateRunId: Number(state.run_id), columns: METRIC_COLUMNS.map((c) => rows.map((r) => r[c] ?? null)) };
+  return { stateRunId: Number(state.run_id), stateRevision: Number(state.revision), columns: METRIC_COLUMNS.map((c) => rows.map((r) => r[c] ?? null)) };
+}
+
+const SUMS = ['customers', 'value', 'clv', 'days', 'expected_purchases', 'expected_spend'];
+/** Adds signed class rows (columns METRIC_COLUMNS, several rows per key allowed) to analytics_metric_rollups; rows that reach zero customers go. */
+const addMetricRows = (rows: SQL) => sql`
+    insert into analytics_metric_rollups (${sql.raw(METRIC_COLUMNS.join(', '))})
+    select d.grain, d.owner_id, d.province, d.kind, d.k1, d.k2, ${sql.raw(SUMS.map((c) => `sum(d.${c})`).join(', '))}
+    from (${rows}) d
+    group by d.grain, d.owner_id, d.province, d.kind, d.k1, d.k2
+    having ${sql.raw(SUMS.map((c) => `sum(d.${c}) <> 0`).join(' or '))}
+    on conflict (grain, kind, owner_id, province, k1, k2) do update set
+      ${sql.raw(SUMS.map((c) => `${c} = analytics_metric_rollups.${c} + excluded.${c}`).join(', '))}`;
+/** Adds signed cohort cells (cohortCells' columns) to analytics_cohort_activity. */
+const addCohortCells = (cells: SQL) => sql`
+    insert into analytics_cohort_activity (grain, owner_id, province, cohort_month, activity_month, customers, orders, revenue)
+    select * from (${cells}) x
+    where x.customers <> 0 or x.orders <> 0 or x.revenue <> 0
+    on conflict (grain, cohort_month, owner_id, province, activity_month) do update set
+      customers = analytics_cohort_activity.customers + excluded.customers, orders = analytics_cohort_activity.orders + excluded.orders,
+      revenue = analytics_cohort_activity.revenue + excluded.revenue`;
+
+/**
+ * Customers about to be deleted for good (purged from the recycle bin, an import rolled back) take
+ * what they count for out of the rollups, in the deleting transaction: once their row and scores are
+ * gone no delta can find them, and they would count until the next rebuild. Under the rollup state's
+ * lock, so after any refresh's rollups have committed; a refresh that read its customers'
+ * contribution before this sees the revision changed and rebuilds.
+ */
+export async function forgetRolledUpCustomers(database: Database, tx: Tx, customerIds: number[]): Promise<void> {
+  if (!customerIds.length) return;
+  const [state] = await database.rows<{ run_id: number }>(sql`select run_id from analytics_rollup_state for update`, tx);
+  if (!state) return;
+  const ids = sql`${`{${customerIds.join(',')}}`}::bigint[]`;
+  await tx.execute(addMetricRows(metricCells(sql`from unnest(${ids}) as u(id) join customer_metrics m on m.customer_id = u.id join analytics_rollup_customers c on c.customer_id = u.id`, -1)));
+  await tx.execute(sql`delete from analytics_metric_rollups where customers = 0`);
+  await tx.execute(addCohortCells(cohortCells(sql`
+    select -1 as sign, r.owner_id, r.province, r.order_months as ms, r.order_revenue as revs
+    from analytics_rollup_customers r where r.customer_id = any(${ids}) and r.order_months is not null`)));
+  await tx.execute(sql`delete from analytics_cohort_activity where orders = 0`);
+  const gone = await database.rows(sql`delete from analytics_rollup_customers where customer_id = any(${ids}) returning 1`, tx);
+  if (gone.length) await tx.execute(sql`update analytics_rollup_state set revision = revision + 1`);
 }
 
 /**
@@ -290,17 +332,15 @@ async function applyDelta(
   await tx.execute(sql`create temp table rollup_after (customer_id bigint primary key, ms date[] not null, revs numeric[] not null) on commit drop`);
   await tx.execute(sql`insert into rollup_after (customer_id, ms, revs) ${orderArrays(sql`join rollup_changed d on d.customer_id = o.customer_id`)}`);
   await tx.execute(sql`analyze rollup_after`);
-  const cohorts = await tx.execute(sql`
-    insert into analytics_cohort_activity (grain, owner_id, province, cohort_month, activity_month, customers, orders, revenue)
-    select * from (${cohortCells(sql`
+  const cohorts = await tx.execute(
+    addCohortCells(
+      cohortCells(sql`
       select -1 as sign, r.owner_id, r.province, r.order_months as ms, r.order_revenue as revs
       from rollup_changed d join analytics_rollup_customers r on r.customer_id = d.customer_id where r.order_months is not null
       union all
-      select 1, d.owner_id, d.province, a.ms, a.revs from rollup_after a join rollup_changed d on d.customer_id = a.customer_id where d.live`)}) x
-    where x.customers <> 0 or x.orders <> 0 or x.revenue <> 0
-    on conflict (grain, cohort_month, owner_id, province, activity_month) do update set
-      customers = analytics_cohort_activity.customers + excluded.customers, orders = analytics_cohort_activity.orders + excluded.orders,
-      revenue = analytics_cohort_activity.revenue + excluded.revenue`);
+      select 1, d.owner_id, d.province, a.ms, a.revs from rollup_after a join rollup_changed d on d.customer_id = a.customer_id where d.live`),
+    ),
+  );
   await tx.execute(sql`delete from analytics_cohort_activity where orders = 0`);
 
   // their record now: what the next delta takes away. A live customer this run scores will have
@@ -315,23 +355,16 @@ async function applyDelta(
   // the class rows need this run's scores
   await o.scoresWritten;
   const cols = METRIC_COLUMNS.map((c, k) => sql`${pgArray(o.before.columns[k]!)}::${sql.raw(METRIC_TYPES[c])}[]`);
-  const sumsOf = ['customers', 'value', 'clv', 'days', 'expected_purchases', 'expected_spend'];
   // before (scored: read ahead of the write; others: their unchanged scores under their recorded owner) taken away, after added
-  const metrics = await tx.execute(sql`
-    insert into analytics_metric_rollups (${sql.raw(METRIC_COLUMNS.join(', '))})
-    select d.grain, d.owner_id, d.province, d.kind, d.k1, d.k2, ${sql.raw(sumsOf.map((c) => `sum(d.${c})`).join(', '))}
-    from (
+  const metrics = await tx.execute(
+    addMetricRows(sql`
       select * from unnest(${sql.join(cols, sql`, `)}) as b(${sql.raw(METRIC_COLUMNS.join(', '))})
       union all
       ${metricCells(sql`from (select customer_id, recorded_owner_id as owner_id, recorded_province as province from rollup_changed where not scored and recorded) c
         join customer_metrics m on m.customer_id = c.customer_id`, -1)}
       union all
-      ${metricCells(sql`from rollup_changed c join customer_metrics m on m.customer_id = c.customer_id where c.live`)}
-    ) d
-    group by d.grain, d.owner_id, d.province, d.kind, d.k1, d.k2
-    having ${sql.raw(sumsOf.map((c) => `sum(d.${c}) <> 0`).join(' or '))}
-    on conflict (grain, kind, owner_id, province, k1, k2) do update set
-      ${sql.raw(sumsOf.map((c) => `${c} = analytics_metric_rollups.${c} + excluded.${c}`).join(', '))}`);
+      ${metricCells(sql`from rollup_changed c join customer_metrics m on m.customer_id = c.customer_id where c.live`)}`),
+  );
   await tx.execute(sql`delete from analytics_metric_rollups where customers = 0`);
   return { how: 'delta', customers: Number(changed?.n ?? 0), metricRows: count(metrics), cohortRows: count(cohorts) };
 }
@@ -368,8 +401,8 @@ export async function refreshDashboardRollups(
     await tx.execute(sql`set local work_mem = '256MB'`);
     // gap: a run since the state's that did not finish may have written scores it never rolled up;
     // unrecorded: rollups kept from before the per-customer record existed (migration 0018)
-    const [state] = await database.rows<{ run_id: number; since: string; gap: boolean; unrecorded: boolean }>(
-      sql`select s.run_id, s.customers_seen_until::text as since,
+    const [state] = await database.rows<{ run_id: number; revision: number; since: string; gap: boolean; unrecorded: boolean }>(
+      sql`select s.run_id, s.revision, s.customers_seen_until::text as since,
           exists (select 1 from analytics_runs r where r.id > s.run_id and r.id < ${runId} and r.status <> 'succeeded') as gap,
           not exists (select 1 from analytics_rollup_customers) and exists (select 1 from analytics_metric_rollups) as unrecorded
         from analytics_rollup_state s for update`,
@@ -377,7 +410,7 @@ export async function refreshDashboardRollups(
     );
     const before = changed?.before;
     const counts =
-      changed && before && state && Number(state.run_id) === before.stateRunId && !state.gap && !state.unrecorded
+      changed && before && state && Number(state.run_id) === before.stateRunId && Number(state.revision) === before.stateRevision && !state.gap && !state.unrecorded
         ? await applyDelta(database, tx, { customerIds: changed.customerIds, before, since: state.since, scoresWritten })
         : await scoresWritten.then(() => rebuildAll(database, tx));
 

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { ImportJob, ImportOptions, ImportPreview } from '@guanxi/contracts';
+import { forgetRolledUpCustomers } from '../analytics/dashboard-rollups.js';
 import type { Actor } from '../auth/actor.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
@@ -215,6 +216,9 @@ export async function rollbackImport(database: Database, ctx: Ctx, runner: Impor
           where c.id in (select customer_id from d) returning 1)
       select count(*)::int as n from d`));
     deleted += Number(await count(sql`with d as (delete from contacts where id in (select entity_id from import_rows where import_id = ${id} and entity = 'contact' and action = 'created') returning 1) select count(*)::int as n from d`));
+    // customers created by the import and scored since take what they count for out of the analytics dashboards
+    const created = ((await tx.execute(sql`select entity_id as id from import_rows where import_id = ${id} and entity = 'customer' and action = 'created'`)) as unknown as { rows: Array<{ id: number }> }).rows;
+    await forgetRolledUpCustomers(database, tx, created.map((r) => Number(r.id)));
     try {
       deleted += Number(await count(sql`with d as (delete from customers where id in (select entity_id from import_rows where import_id = ${id} and entity = 'customer' and action = 'created') returning 1) select count(*)::int as n from d`));
     } catch (e) {

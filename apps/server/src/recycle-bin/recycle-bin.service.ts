@@ -1,6 +1,7 @@
 // The recycle bin (回收站): soft-deleted customers and contacts in the caller's scope, restored
 // with their links, or purged for good by an administrator (audited either way).
 import { sql, type SQL } from 'drizzle-orm';
+import { forgetRolledUpCustomers } from '../analytics/dashboard-rollups.js';
 import type { Actor } from '../auth/actor.js';
 import type { Database, DbOrTx } from '../db/client.js';
 import { recordAudit } from '../platform/audit.js';
@@ -85,6 +86,8 @@ export async function purge(database: Database, ctx: Ctx, entity: Entity, id: nu
       await tx.execute(sql`delete from follow_ups where customer_id = ${id}`);
       await tx.execute(sql`delete from tasks where customer_id = ${id}`);
       await tx.execute(sql`delete from customer_events where customer_id = ${id}`);
+      // what it counts for in the analytics dashboards goes with it (its scores cascade away below)
+      await forgetRolledUpCustomers(database, tx, [id]);
       await tx.execute(sql`delete from customers where id = ${id}`);
     } else {
       await tx.execute(sql`update follow_ups set contact_id = null where contact_id = ${id}`);

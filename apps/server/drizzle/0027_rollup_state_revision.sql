@@ -1,0 +1,1 @@
+ALTER TABLE "analytics_rollup_state" ADD COLUMN "revision" integer DEFAULT 0 NOT NULL;
