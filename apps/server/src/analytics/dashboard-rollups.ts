@@ -154,6 +154,9 @@ const METRIC_TYPES: Record<(typeof METRIC_COLUMNS)[number], string> = {
   customers: 'int', value: 'numeric', clv: 'numeric', days: 'bigint', expected_purchases: 'numeric', expected_spend: 'numeric',
 };
 
+/** The class rows some customers (`ids`, a bigint[]) count for now, under the owner and province of their record, negated. */
+const recordedCells = (ids: SQL) => metricCells(sql`from unnest(${ids}) as u(id) join customer_metrics m on m.customer_id = u.id join analytics_rollup_customers c on c.customer_id = u.id`, -1);
+
 /** What some customers count for in the metric rollups, read before their scores are overwritten. */
 export interface RolledUpScores {
   /** The run the rollups reflected when this was read, and their revision: the delta applies to that state only. */
@@ -177,7 +180,7 @@ export async function readRolledUpScores(database: Database, customerIds: number
     return database.rows<Record<string, string | null>>(
       sql`
       select ${sql.raw(METRIC_COLUMNS.map((c) => `x.${c}::text`).join(', '))}
-      from (${metricCells(sql`from unnest(${ids}) as u(id) join customer_metrics m on m.customer_id = u.id join analytics_rollup_customers c on c.customer_id = u.id`, -1)}) x`,
+      from (${recordedCells(ids)}) x`,
       tx,
     );
   });
@@ -215,7 +218,7 @@ export async function forgetRolledUpCustomers(database: Database, tx: Tx, custom
   const [state] = await database.rows<{ run_id: number }>(sql`select run_id from analytics_rollup_state for update`, tx);
   if (!state) return;
   const ids = sql`${`{${customerIds.join(',')}}`}::bigint[]`;
-  await tx.execute(addMetricRows(metricCells(sql`from unnest(${ids}) as u(id) join customer_metrics m on m.customer_id = u.id join analytics_rollup_customers c on c.customer_id = u.id`, -1)));
+  await tx.execute(addMetricRows(recordedCells(ids)));
   await tx.execute(sql`delete from analytics_metric_rollups where customers = 0`);
   await tx.execute(addCohortCells(cohortCells(sql`
     select -1 as sign, r.owner_id, r.province, r.order_months as ms, r.order_revenue as revs

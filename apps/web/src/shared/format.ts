@@ -1,5 +1,6 @@
 // Dates as the user reads them: in the browser's time zone, in the current language.
 import dayjs from 'dayjs';
+import { defaultCurrency } from '@guanxi/contracts';
 
 export function formatDateTime(iso: string | null | undefined): string {
   return iso ? dayjs(iso).format('YYYY-MM-DD HH:mm') : '';
@@ -20,6 +21,9 @@ export function formatMoney(amount: string | null | undefined, currency = '¥'):
   const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return `${negative ? '-' : ''}${currency}${grouped}.${frac.padEnd(2, '0').slice(0, 2)}`;
 }
+
+/** A total's amounts when it has none: zero in the company's currency. */
+export const noAmounts = [{ currency: defaultCurrency, count: 0, amount: '0.00', weightedAmount: '0.00' }];
 
 const symbols: Record<string, string> = { CNY: '¥', USD: 'US$', EUR: '€', GBP: '£', HKD: 'HK$', JPY: 'JP¥', TWD: 'NT$', SGD: 'S$' };
 /** The prefix an amount in `currency` is written with: ¥ for the company's CNY, US$, € …, else the ISO code (`KRW 1,200.00`). */

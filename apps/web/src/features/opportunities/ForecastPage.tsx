@@ -6,7 +6,7 @@ import { DatePicker, Flex, Segmented, Select, Table, Typography } from 'antd';
 import { EChart, type EChartOption } from '../../shared/EChart';
 import { useTranslation } from 'react-i18next';
 import dayjs from 'dayjs';
-import type { ForecastRow } from '@guanxi/contracts';
+import { defaultCurrency, type ForecastRow } from '@guanxi/contracts';
 import { PageHeader } from '../../shared/PageHeader';
 import { currencyPrefix, formatMoney } from '../../shared/format';
 import { pipelineLabel, usePipelines } from '../pipelines/pipelines.api';
@@ -23,7 +23,7 @@ export default function ForecastPage() {
   const [mode, setMode] = useState<'weighted' | 'unweighted'>('weighted');
   const [currency, setCurrency] = useState<string | undefined>();
   const forecast = useForecast(from, to, pipelineId, filters, currency);
-  const shown = forecast.data?.currency ?? currency ?? 'CNY';
+  const shown = forecast.data?.currency ?? currency ?? defaultCurrency;
   const money = (amount: string) => formatMoney(amount, currencyPrefix(shown));
   const currencies = forecast.data?.currencies ?? [];
   const compact = new Intl.NumberFormat(i18n.language, { notation: 'compact', maximumFractionDigits: 1 });

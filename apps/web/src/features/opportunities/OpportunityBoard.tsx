@@ -12,7 +12,7 @@ import type { Board, BoardColumn, CurrencyTotals, OpportunitySummary, PipelineSt
 import { isApiError } from '../../api/client';
 import { PageHeader } from '../../shared/PageHeader';
 import { errorText } from '../../shared/errors';
-import { currencyPrefix, formatDate, formatMoney } from '../../shared/format';
+import { currencyPrefix, formatDate, formatMoney, noAmounts } from '../../shared/format';
 import { useCan } from '../auth/session';
 import { pipelineLabel, stageLabel, usePipelines } from '../pipelines/pipelines.api';
 import { DealFiltersBar } from './DealFiltersBar';
@@ -274,7 +274,7 @@ function ColumnHeader({ col }: { col: BoardColumn }) {
         </Typography.Text>
       ) : null}
       {/* one line per currency: amounts in different currencies are never added together */}
-      {(col.amounts.length ? col.amounts : [{ currency: 'CNY', count: 0, amount: '0.00', weightedAmount: '0.00' }]).map((a) => (
+      {(col.amounts.length ? col.amounts : noAmounts).map((a) => (
         <Flex key={a.currency} justify="space-between" wrap style={{ marginTop: 4, whiteSpace: 'nowrap', columnGap: 8 }} data-currency={a.currency}>
           <Tooltip title={col.amounts.length > 1 ? t('opportunities.currencyDeals', { count: a.count, currency: a.currency }) : undefined}>
             <Typography.Text data-testid="column-amount">{formatMoney(a.amount, currencyPrefix(a.currency))}</Typography.Text>

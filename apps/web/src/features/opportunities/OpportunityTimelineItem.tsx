@@ -6,7 +6,7 @@ import { Link } from 'react-router';
 import { Tag, Typography } from 'antd';
 import { ProjectOutlined } from '@ant-design/icons';
 import type { TFunction } from 'i18next';
-import type { TimelineItem } from '@guanxi/contracts';
+import { defaultCurrency, type TimelineItem } from '@guanxi/contracts';
 import { currencyPrefix, formatMoney } from '../../shared/format';
 import { pipelineLabel, stageLabelOf } from '../pipelines/pipelines.api';
 
@@ -35,7 +35,7 @@ export function opportunityTimelineItem(i: TimelineItem, head: (what: string, ex
           </Tag>,
         )}
         <Typography.Text style={{ display: 'block', marginTop: 4 }}>
-          <Link to={`/opportunities/list?open=${str(i.data.opportunityId)}`}>{str(i.data.name)}</Link> · {formatMoney(str(i.data.amount), currencyPrefix(currency || 'CNY'))}
+          <Link to={`/opportunities/list?open=${str(i.data.opportunityId)}`}>{str(i.data.name)}</Link> · {formatMoney(str(i.data.amount), currencyPrefix(currency || defaultCurrency))}
         </Typography.Text>
         {reason ? <Typography.Text type="secondary">{t('timeline.reason', { reason })}</Typography.Text> : null}
       </div>

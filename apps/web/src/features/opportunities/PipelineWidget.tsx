@@ -5,7 +5,7 @@ import { Card, Empty, Flex, Progress, Skeleton, Typography } from 'antd';
 import { FunnelPlotOutlined, RightOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { currencyPrefix, formatMoney } from '../../shared/format';
+import { currencyPrefix, formatMoney, noAmounts } from '../../shared/format';
 import { stageLabel } from '../pipelines/pipelines.api';
 import { usePipelineSummary } from './opportunities.api';
 
@@ -33,7 +33,7 @@ export default function PipelineWidget({ scope }: { scope: 'me' | 'team' }) {
               <Flex justify="space-between" align="baseline">
                 <Typography.Text>{stageLabel(t, s.stage)}</Typography.Text>
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                  {t('opportunities.count', { count: s.count })} · {(s.amounts.length ? s.amounts : [{ currency: 'CNY', amount: '0.00' }]).map((a) => formatMoney(a.amount, currencyPrefix(a.currency))).join(' / ')}
+                  {t('opportunities.count', { count: s.count })} · {(s.amounts.length ? s.amounts : noAmounts).map((a) => formatMoney(a.amount, currencyPrefix(a.currency))).join(' / ')}
                 </Typography.Text>
               </Flex>
               <Progress
