@@ -262,11 +262,21 @@ function pgArray(values: Array<string | null>): string {
 type Tx = Parameters<Parameters<Database['db']['transaction']>[0]>[0];
 const count = (r: unknown) => Number((r as { rowCount?: number; affectedRows?: number }).rowCount ?? (r as { affectedRows?: number }).affectedRows ?? 0);
 
-/** Every rollup and the per-customer record from scratch: the scores of customer_metrics, every counted order, current owners and regions. */
-async function rebuildAll(database: Database, tx: Tx): Promise<Omit<RollupCounts, 'flowRows'>> {
-  await tx.execute(sql`delete from analytics_metric_rollups`);
+/** Cohort rows and per-customer record rebuilt from scratch by rebuildOrderRollups. */
+export interface OrderRollupCounts {
+  customers: number;
+  cohortRows: number;
+}
+
+/**
+ * The order-only part of a rebuild: the per-customer record (owner, region, months and revenue of
+ * every counted order) and the cohort cells, from one pass over the orders. Members are the live
+ * customers with a counted order or with scores in customer_metrics; completeMembers adds those
+ * scored later.
+ */
+async function rebuildOrderPart(database: Database, tx: Tx): Promise<OrderRollupCounts> {
   await tx.execute(sql`delete from analytics_cohort_activity`);
-  // only this refresh reads the per-customer record (under the refresh's lock): no reader to keep
+  // only the refresh reads the per-customer record (under the refresh's lock): no reader to keep
   await tx.execute(sql`truncate analytics_rollup_customers`);
   // the record and the cohorts from one pass over the orders (the record's rows, hashed by cohort and month)
   const [members] = await database.rows<{ n: number; cohorts: number }>(
@@ -282,11 +292,62 @@ async function rebuildAll(database: Database, tx: Tx): Promise<Omit<RollupCounts
       select (select count(*) from recorded)::int as n, (select count(*) from cohorts)::int as cohorts`,
     tx,
   );
+  return { customers: Number(members?.n ?? 0), cohortRows: Number(members?.cohorts ?? 0) };
+}
+
+/**
+ * Live customers scored since the record was built (a full run's record is built while it scores)
+ * join it, with no orders to count: the same members as a record built after the write.
+ */
+async function completeMembers(tx: Tx): Promise<number> {
+  const added = await tx.execute(sql`
+    insert into analytics_rollup_customers (customer_id, owner_id, province)
+    select c.id, c.owner_id, coalesce(c.province, '') from customer_metrics m join customers c on c.id = m.customer_id and c.deleted_at is null
+    where not exists (select 1 from analytics_rollup_customers r where r.customer_id = m.customer_id)`);
   await tx.execute(sql`analyze analytics_rollup_customers`);
+  return count(added);
+}
+
+/** The class rows from scratch: the scores of customer_metrics under each customer's recorded owner and region. */
+async function rebuildMetricPart(tx: Tx): Promise<number> {
+  await tx.execute(sql`delete from analytics_metric_rollups`);
   const metrics = await tx.execute(sql`
     insert into analytics_metric_rollups (${sql.raw(METRIC_COLUMNS.join(', '))})
     ${metricCells(sql`from customer_metrics m join analytics_rollup_customers c on c.customer_id = m.customer_id`)}`);
-  return { how: 'full', customers: Number(members?.n ?? 0), metricRows: count(metrics), cohortRows: Number(members?.cohorts ?? 0) };
+  return count(metrics);
+}
+
+/** Plan guards for the big statements of a rebuild (until the transaction ends). */
+async function forRebuild(tx: Tx): Promise<void> {
+  // a serial plan (parallel workers each re-ran the whole per-customer pass) and memory for hashing
+  // ~10M rows into a few 100k cells
+  await tx.execute(sql`set local max_parallel_workers_per_gather = 0`);
+  await tx.execute(sql`set local work_mem = '256MB'`);
+}
+
+/**
+ * A full run's first half of the rebuild, in its own transaction while the run still aggregates,
+ * scores and writes (PostgreSQL): the record and the cohorts need only the orders. It cannot wait
+ * for the scores inside one transaction with the class rows, because holding its locks on customers
+ * and customer_metrics would hold back the write's swap of customer_metrics. The state's revision
+ * moves, and a run that fails after this leaves a gap, so no delta is ever applied to the half-rebuilt
+ * rollups: the next refresh rebuilds them.
+ */
+export async function rebuildOrderRollups(database: Database): Promise<OrderRollupCounts> {
+  return database.db.transaction(async (tx) => {
+    await forRebuild(tx);
+    await tx.execute(sql`select 1 from analytics_rollup_state for update`);
+    await tx.execute(sql`update analytics_rollup_state set revision = revision + 1`);
+    return rebuildOrderPart(database, tx);
+  });
+}
+
+/** Every rollup and the per-customer record from scratch (the order part unless this run already did it): the scores of customer_metrics, every counted order, current owners and regions. */
+async function rebuildAll(database: Database, tx: Tx, ordersDone: OrderRollupCounts | null): Promise<Omit<RollupCounts, 'flowRows'>> {
+  const orders = ordersDone ?? (await rebuildOrderPart(database, tx));
+  const added = await completeMembers(tx);
+  const metricRows = await rebuildMetricPart(tx);
+  return { how: 'full', customers: orders.customers + added, metricRows, cohortRows: orders.cohortRows };
 }
 
 /**
@@ -389,19 +450,19 @@ export async function refreshDashboardRollups(
     asOf,
     changed,
     scoresWritten = Promise.resolve(),
+    ordersRebuilt = null,
   }: {
     runId: number;
     asOf: string;
     changed?: { customerIds: number[]; before: RolledUpScores | null };
     /** Settles when the run's scores are in customer_metrics: a delta does its order-only part before. */
     scoresWritten?: Promise<void>;
+    /** A full run's record and cohorts, rebuilt by rebuildOrderRollups in this run: only the class rows are left to rebuild. */
+    ordersRebuilt?: OrderRollupCounts | null;
   },
 ): Promise<RollupCounts> {
   return database.db.transaction(async (tx) => {
-    // Plan guards for the big statements of a rebuild: a serial plan (parallel workers each re-ran the whole
-    // per-customer pass) and memory for hashing ~10M rows into a few 100k cells; both end with the transaction.
-    await tx.execute(sql`set local max_parallel_workers_per_gather = 0`);
-    await tx.execute(sql`set local work_mem = '256MB'`);
+    await forRebuild(tx);
     // gap: a run since the state's that did not finish may have written scores it never rolled up;
     // unrecorded: rollups kept from before the per-customer record existed (migration 0018)
     const [state] = await database.rows<{ run_id: number; revision: number; since: string; gap: boolean; unrecorded: boolean }>(
@@ -415,7 +476,7 @@ export async function refreshDashboardRollups(
     const counts =
       changed && before && state && Number(state.run_id) === before.stateRunId && Number(state.revision) === before.stateRevision && !state.gap && !state.unrecorded
         ? await applyDelta(database, tx, { customerIds: changed.customerIds, before, since: state.since, scoresWritten })
-        : await scoresWritten.then(() => rebuildAll(database, tx));
+        : await scoresWritten.then(() => rebuildAll(database, tx, ordersRebuilt));
 
     const grainOf = sql`case when grouping(c.owner_id) = 0 then 'owner' else 'province' end`;
     // Runs whose changes are not rolled up yet (this one, and any before the rollups existed), dated by their as-of day.

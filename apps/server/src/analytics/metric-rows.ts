@@ -70,7 +70,19 @@ const COLUMNS: ReadonlyArray<readonly [string, string, Render]> = [
 /** The input columns of a chunk, in order: name and SQL element type. */
 export const METRIC_INPUT: ReadonlyArray<readonly [string, string]> = COLUMNS.map(([name, type]) => [name, type] as const);
 
-export interface ScoredForWrite {
+/** One chunk of a run's scores as the write-back sends it. */
+export interface ScoredChunk {
+  /** End (exclusive customer index) of the chunk. */
+  to: number;
+  /** Its lowest and highest customer id. */
+  firstId: number;
+  lastId: number;
+  /** One array literal per METRIC_INPUT column. */
+  columns: string[];
+}
+
+/** What a scoring says besides its chunks, known once the last chunk is rendered. */
+export interface ScoreSummary {
   n: number;
   /** Customers with RFM scores (buyers). */
   scored: number;
@@ -79,28 +91,40 @@ export interface ScoredForWrite {
   frozen: FrozenModel | null;
   /** The model check of a full run (null when not asked for or without calibration buyers). */
   modelCheck: Record<string, unknown> | null;
-  /** Per chunk: its end (exclusive customer index) and one array literal per METRIC_INPUT column. */
-  chunks: Array<{ to: number; columns: string[] }>;
 }
 
-/** Scores the summary and renders it in chunks of `chunk` customers; with `checkEnd`, also the model check (summary.check). */
-export function scoreForWrite(s: CustomerSummaryColumns, settings: AnalyticsSettings, frozen: FrozenModel | null, chunk: number, checkEnd: string | null = null): ScoredForWrite {
+/**
+ * Scores the summary and renders it in chunks of `chunk` customers, handing each to `onChunk` as
+ * soon as it is made (the write-back can send one while the next is rendered); with `checkEnd`,
+ * also the model check (summary.check), after the last chunk.
+ */
+export function scoreForWrite(
+  s: CustomerSummaryColumns,
+  settings: AnalyticsSettings,
+  frozen: FrozenModel | null,
+  chunk: number,
+  checkEnd: string | null,
+  onChunk: (c: ScoredChunk) => void,
+): ScoreSummary {
   const run = startScoring(s, settings, frozen ?? undefined);
   const counter = classCounter();
   let scored = 0;
-  const chunks: ScoredForWrite['chunks'] = [];
   for (let from = 0; from < run.n; from += chunk) {
     const to = Math.min(run.n, from + chunk);
     // the chunk's score objects are garbage once its literals are made
     const rows = new Array<ScoredCustomer>(to - from);
+    let firstId = Infinity;
+    let lastId = -Infinity;
     for (let i = from; i < to; i++) {
       const c = run.score(i);
       counter.add(c);
       if (c.rfmSegment !== null) scored++;
       rows[i - from] = c;
+      firstId = Math.min(firstId, c.customerId);
+      lastId = Math.max(lastId, c.customerId);
     }
-    chunks.push({ to, columns: COLUMNS.map(([, , render]) => render(s, rows, from)) });
+    onChunk({ to, firstId, lastId, columns: COLUMNS.map(([, , render]) => render(s, rows, from)) });
   }
   const check = checkEnd ? modelCheck(settings, s, checkEnd) : null;
-  return { n: run.n, scored, classes: counter.counts, parameters: run.parameters, frozen: run.frozen, modelCheck: check, chunks };
+  return { n: run.n, scored, classes: counter.counts, parameters: run.parameters, frozen: run.frozen, modelCheck: check };
 }

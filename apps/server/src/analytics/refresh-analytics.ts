@@ -8,10 +8,10 @@ import { recordAudit } from '../platform/audit.js';
 import { readAnalyticsSettings } from './analytics-settings.js';
 import { readCustomerSummaries, type CustomerSummaryColumns } from './customer-summaries.js';
 import type { FrozenModel } from './score-population.js';
-import { scoreInWorker, warmScorer } from './score-in-worker.js';
+import { scoreInWorker, warmScorer, type Scoring } from './score-in-worker.js';
 import { feedImportance, LOAD_CHUNK, replaceMetrics, WRITE_CHUNK, writeMetrics } from './write-metrics.js';
 import { syncCustomerWarnings } from './warnings.service.js';
-import { readRolledUpScores, refreshDashboardRollups } from './dashboard-rollups.js';
+import { readRolledUpScores, rebuildOrderRollups, refreshDashboardRollups, type OrderRollupCounts } from './dashboard-rollups.js';
 
 /** Advisory lock key of the analytics refresh (unique among jobs/run-job.ts keys). */
 export const ANALYTICS_LOCK = 7_361_361;
@@ -132,49 +132,73 @@ async function work(database: Database, runId: number, settings: AnalyticsSettin
   let scoresWritten!: { resolve: () => void; reject: (e: unknown) => void };
   const written$ = new Promise<void>((resolve, reject) => (scoresWritten = { resolve, reject }));
   written$.catch(() => {});
+  // A full run's rebuild needs the new scores for its class rows only: on PostgreSQL the record and
+  // the cohorts (a second pass over every order) are rebuilt meanwhile, in a transaction of their own.
+  let orderRollupsMs = 0;
+  const orderRollups: Promise<OrderRollupCounts> | null =
+    !ids && database.driver !== 'pglite'
+      ? (async () => {
+          const from = performance.now();
+          const counts = await rebuildOrderRollups(database);
+          orderRollupsMs = Math.round(performance.now() - from);
+          return counts;
+        })()
+      : null;
+  orderRollups?.catch(() => {});
   const startRollups = () =>
-    rolledUpRead.then((before) => refreshDashboardRollups(database, { runId, asOf, ...(ids ? { changed: { customerIds: ids, before } } : {}), scoresWritten: written$ }));
+    rolledUpRead.then(async (before) =>
+      refreshDashboardRollups(database, {
+        runId,
+        asOf,
+        ...(ids ? { changed: { customerIds: ids, before } } : {}),
+        scoresWritten: written$,
+        ordersRebuilt: orderRollups ? await orderRollups : null,
+      }),
+    );
   const earlyRollups = ids && database.driver !== 'pglite' ? startRollups() : null;
   earlyRollups?.catch(() => {});
   let summary: CustomerSummaryColumns;
   let written: Awaited<ReturnType<typeof writeMetrics>>;
-  let scores: Awaited<ReturnType<typeof scoreInWorker>>;
+  let scores: Awaited<Scoring['done']>;
+  // An incremental run's scoring worker loads its modules while the aggregate runs (a quarter of a
+  // second of a few seconds' run); a full run starts its own when the summary is in, as it always did.
+  // Whichever it is, it is ended whatever happens.
+  const scorer = ids ? warmScorer() : null;
+  let scoring: Scoring | null = null;
   try {
     // a full run's model check gets its calibration summary from the same pass (extra columns)
     const checkEnd = mode === 'full' ? await checkEndFor(database, settings, asOf) : null;
-    // An incremental run's scoring worker loads its modules while the aggregate runs (a quarter of a
-    // second of a few seconds' run); a full run starts its own when the summary is in, as it always did.
-    // Whichever it is, it is ended whatever happens.
-    const scorer = ids ? warmScorer() : null;
-    try {
-      summary = await readCustomerSummaries(database, { asOf, windowStart, unitDays, ...(ids ? { customerIds: ids } : {}), ...(checkEnd ? { checkEnd } : {}) });
-      lap('aggregate');
-      await setProgress(database, runId, { phase: 'score', done: 0, total: summary.n }, o);
-      // off the event loop: the server keeps answering while a million customers are scored
-      const job = { summary, settings, frozen, chunk: mode === 'full' ? LOAD_CHUNK : WRITE_CHUNK, checkEnd };
-      scores = await (scorer ? scoreInWorker(job, scorer) : scoreInWorker(job));
-    } finally {
-      void scorer?.worker.terminate();
-    }
-    lap('score');
+    summary = await readCustomerSummaries(database, { asOf, windowStart, unitDays, ...(ids ? { customerIds: ids } : {}), ...(checkEnd ? { checkEnd } : {}) });
+    lap('aggregate');
     // the write overwrites what the before-read reads
     await rolledUpRead;
-    // only what the read still took after the aggregate and the score
+    // only what the read still took after the aggregate
     lap('rollupsBefore');
-    await setProgress(database, runId, { phase: 'write', done: 0, total: summary.n }, o);
-    // a full run replaces the table as a whole (customers deleted or merged since keep no stale scores)
+    await setProgress(database, runId, { phase: 'score', done: 0, total: summary.n }, o);
+    // off the event loop: the server keeps answering while a million customers are scored
+    const job = { summary, settings, frozen, chunk: mode === 'full' ? LOAD_CHUNK : WRITE_CHUNK, checkEnd };
+    scoring = scorer ? scoreInWorker(job, scorer) : scoreInWorker(job);
+    const total = summary.n;
+    // each chunk is written while the worker renders the next; a full run replaces the table as a
+    // whole (customers deleted or merged since keep no stale scores)
     written = await (mode === 'full' ? replaceMetrics : writeMetrics)(database, {
       runId,
       asOf,
-      rows: scores,
-      onChunk: (done) => setProgress(database, runId, { phase: 'write', done, total: summary.n }, o),
+      chunks: scoring.chunks,
+      onChunk: (done) => setProgress(database, runId, { phase: 'write', done, total }, o),
     });
+    scores = await scoring.done;
   } catch (e) {
+    if (scoring) scoring.stop();
+    else void scorer?.worker.terminate();
     // the early rollups roll back before the run ends and lets go of its lock
     scoresWritten.reject(e);
     await earlyRollups?.catch(() => {});
+    await orderRollups?.catch(() => {});
     throw e;
   }
+  // the scoring's own time; write is the wall time of scoring and writing together
+  timings.score = scores.ms;
   scoresWritten.resolve();
   lap('write');
   // Three phases read the written scores and none reads what another writes, so they go on two
@@ -211,6 +235,7 @@ async function work(database: Database, runId: number, settings: AnalyticsSettin
   const rollupsRun = (earlyRollups ?? startRollups()).then((r) => {
     rollupsDone = true;
     timings.rollups = since();
+    if (orderRollups) timings.rollupOrders = orderRollupsMs;
     return r;
   });
   // both settle before the run ends (and its lock is released), even when one fails

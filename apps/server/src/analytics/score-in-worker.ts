@@ -1,11 +1,12 @@
 // Runs the scoring of a refresh (fit, scores, reasons, model check, rendering for the write-back) in a worker
 // thread, so that a million customers' worth of JavaScript does not stall the server's requests
-// while POST /analytics/refresh runs in-process. Where no worker can start (a runner that cannot
-// load the worker's file) it scores inline: same function, same result.
+// while POST /analytics/refresh runs in-process. The rendered chunks come back one by one, so the
+// write-back sends a chunk while the worker renders the next. Where no worker can start (a runner
+// that cannot load the worker's file) it scores inline: same function, same result.
 import { Worker } from 'node:worker_threads';
 import type { AnalyticsSettings } from '@guanxi/contracts';
 import type { CustomerSummaryColumns } from './customer-summaries.js';
-import { scoreForWrite, type ScoredForWrite } from './metric-rows.js';
+import { scoreForWrite, type ScoredChunk, type ScoreSummary } from './metric-rows.js';
 import type { FrozenModel } from './score-population.js';
 
 export interface ScoreJob {
@@ -34,7 +35,7 @@ export function unpackSummary(p: Packed): CustomerSummaryColumns {
   return { ...p, ids: Array.from(p.ids), monetaryText: split(p.monetaryText), marginText: split(p.marginText), overdueBalance: split(p.overdueBalance) };
 }
 
-export type WorkerMessage = { kind: 'ready' } | { kind: 'done'; result: ScoredForWrite } | { kind: 'failed'; error: string };
+export type WorkerMessage = { kind: 'ready' } | { kind: 'chunk'; chunk: ScoredChunk } | { kind: 'done'; result: ScoreSummary } | { kind: 'failed'; error: string };
 
 /**
  * A worker running score-worker beside this module: the built .js as it is; the .ts source (tsx,
@@ -74,27 +75,91 @@ export function warmScorer(): WarmScorer | null {
   return { worker, loaded };
 }
 
-export async function scoreInWorker(job: ScoreJob, warm: WarmScorer | null = warmScorer()): Promise<ScoredForWrite & { inWorker: boolean }> {
-  // where the worker's module cannot load (a runner that cannot load its file) this thread scores: same function, same result
-  if (!warm || !(await warm.loaded)) {
-    void warm?.worker.terminate();
-    return { ...scoreForWrite(job.summary, job.settings, job.frozen, job.chunk, job.checkEnd), inWorker: false };
+/** Chunks handed over as they are rendered, read once in order by one consumer. */
+class ChunkQueue implements AsyncIterable<ScoredChunk> {
+  private readonly items: ScoredChunk[] = [];
+  private ended = false;
+  private error: unknown = null;
+  private wake: (() => void) | null = null;
+  push(c: ScoredChunk): void {
+    this.items.push(c);
+    this.notify();
   }
-  const { worker } = warm;
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const settle = (f: () => void) => {
-      if (settled) return;
-      settled = true;
-      f();
-      void worker.terminate();
-    };
-    worker.on('message', (m: WorkerMessage) => {
-      if (m.kind === 'done') settle(() => resolve({ ...m.result, inWorker: true }));
-      else if (m.kind === 'failed') settle(() => reject(new Error(m.error)));
+  end(): void {
+    this.ended = true;
+    this.notify();
+  }
+  fail(e: unknown): void {
+    this.error = e;
+    this.notify();
+  }
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+  async *[Symbol.asyncIterator](): AsyncGenerator<ScoredChunk> {
+    for (;;) {
+      if (this.error) throw this.error;
+      const next = this.items.shift();
+      if (next) yield next;
+      else if (this.ended) return;
+      else await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
+}
+
+/** A scoring under way: its chunks as they come, and what it says besides once it is done. */
+export interface Scoring {
+  /** In customer order; the iteration throws what the scoring threw. */
+  chunks: AsyncIterable<ScoredChunk>;
+  /** After the last chunk (and the model check); `ms` is the scoring's own time. */
+  done: Promise<ScoreSummary & { inWorker: boolean; ms: number }>;
+  /** Ends the scoring early (the write-back failed); its chunks and `done` then fail. */
+  stop(): void;
+}
+
+export function scoreInWorker(job: ScoreJob, warm: WarmScorer | null = warmScorer()): Scoring {
+  const queue = new ChunkQueue();
+  const started = performance.now();
+  let stopped = false;
+  const done = (async (): Promise<ScoreSummary & { inWorker: boolean; ms: number }> => {
+    // where the worker's module cannot load (a runner that cannot load its file) this thread scores: same function, same result
+    if (!warm || !(await warm.loaded)) {
+      void warm?.worker.terminate();
+      if (stopped) throw new Error('scoring stopped');
+      const result = scoreForWrite(job.summary, job.settings, job.frozen, job.chunk, job.checkEnd, (c) => queue.push(c));
+      queue.end();
+      return { ...result, inWorker: false, ms: Math.round(performance.now() - started) };
+    }
+    const { worker } = warm;
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const settle = (f: () => void) => {
+        if (settled) return;
+        settled = true;
+        f();
+        void worker.terminate();
+      };
+      const fail = (e: unknown) => settle(() => (queue.fail(e), reject(e)));
+      worker.on('message', (m: WorkerMessage) => {
+        if (m.kind === 'chunk') queue.push(m.chunk);
+        else if (m.kind === 'done') settle(() => (queue.end(), resolve({ ...m.result, inWorker: true, ms: Math.round(performance.now() - started) })));
+        else if (m.kind === 'failed') fail(new Error(m.error));
+      });
+      worker.on('error', fail);
+      worker.on('exit', (code) => fail(new Error(`scoring worker exited with code ${code}`)));
+      if (stopped) fail(new Error('scoring stopped'));
+      else worker.postMessage({ summary: packSummary(job.summary), settings: job.settings, frozen: job.frozen, chunk: job.chunk, checkEnd: job.checkEnd });
     });
-    worker.on('error', (e) => settle(() => reject(e)));
-    worker.on('exit', (code) => settle(() => reject(new Error(`scoring worker exited with code ${code}`))));
-    worker.postMessage({ summary: packSummary(job.summary), settings: job.settings, frozen: job.frozen, chunk: job.chunk, checkEnd: job.checkEnd });
-  });
+  })();
+  done.catch((e: unknown) => queue.fail(e));
+  return {
+    chunks: queue,
+    done,
+    stop: () => {
+      stopped = true;
+      void warm?.worker.terminate();
+    },
+  };
 }

@@ -1,5 +1,5 @@
 // The scoring worker's entry (see score-in-worker.ts): says it is loaded, then scores the one job
-// it is sent and posts the rendered chunks back.
+// it is sent, posting each rendered chunk back as soon as it is made, then the rest of the result.
 import { parentPort } from 'node:worker_threads';
 import { scoreForWrite } from './metric-rows.js';
 import { unpackSummary, type ScoreJob, type WorkerMessage } from './score-in-worker.js';
@@ -8,7 +8,8 @@ const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 post({ kind: 'ready' });
 parentPort!.once('message', (job: Omit<ScoreJob, 'summary'> & { summary: Parameters<typeof unpackSummary>[0] }) => {
   try {
-    post({ kind: 'done', result: scoreForWrite(unpackSummary(job.summary), job.settings, job.frozen, job.chunk, job.checkEnd) });
+    const result = scoreForWrite(unpackSummary(job.summary), job.settings, job.frozen, job.chunk, job.checkEnd, (chunk) => post({ kind: 'chunk', chunk }));
+    post({ kind: 'done', result });
   } catch (e) {
     post({ kind: 'failed', error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
   }

@@ -6,7 +6,7 @@
 import { sql } from 'drizzle-orm';
 import { trackedMetrics } from '@guanxi/contracts';
 import type { Database } from '../db/client.js';
-import { METRIC_INPUT, type ScoredForWrite } from './metric-rows.js';
+import { METRIC_INPUT, type ScoredChunk } from './metric-rows.js';
 
 /** Customers per upsert of an incremental run. */
 export const WRITE_CHUNK = 5000;
@@ -34,8 +34,8 @@ const TARGET_COLUMNS = `customer_id, run_id, as_of, first_purchase_on, last_purc
  * returns the class changes per metric. A customer's first scores are not a change (no history
  * row); `lifecycle_since` is kept while the stage stays the same.
  */
-async function writeChunk(database: Database, o: { runId: number; asOf: string; target: 'current' | 'next' }, columns: string[]): Promise<Record<string, number>> {
-  const arrays = METRIC_INPUT.map(([, type], k) => sql`${columns[k]!}::${sql.raw(type)}[]`);
+async function writeChunk(database: Database, o: { runId: number; asOf: string; target: 'current' | 'next' }, chunk: ScoredChunk): Promise<Record<string, number>> {
+  const arrays = METRIC_INPUT.map(([, type], k) => sql`${chunk.columns[k]!}::${sql.raw(type)}[]`);
   const changes = trackedMetrics.map((m) => sql.raw(`('${m}', o.${metricColumn[m]}, i.${metricColumn[m]})`));
   const asOf = sql`${o.asOf}::date`;
   const upsert = sql`on conflict (customer_id) do update set
@@ -55,6 +55,9 @@ async function writeChunk(database: Database, o: { runId: number; asOf: string; 
     old as (
       select m.customer_id, m.lifecycle_since, ${sql.raw([...new Set(Object.values(metricColumn))].map((c) => `m.${c}`).join(', '))}
       from customer_metrics m join input i using (customer_id)
+      -- the chunk's ids ascend: their range keeps the planner from hashing the whole table (a full
+      -- run's 50,000-customer chunks each read all of it: 30 s of a 57 s write at 1M customers)
+      where m.customer_id between ${chunk.firstId} and ${chunk.lastId}
     ),
     history as (
       insert into customer_metric_history (customer_id, run_id, metric, from_value, to_value)
@@ -94,12 +97,13 @@ export interface WriteResult {
 
 async function writeAll(
   database: Database,
-  o: { runId: number; asOf: string; rows: ScoredForWrite; target: 'current' | 'next'; onChunk?: (done: number) => Promise<void> },
+  o: { runId: number; asOf: string; chunks: AsyncIterable<ScoredChunk>; target: 'current' | 'next'; onChunk?: (done: number) => Promise<void> },
 ): Promise<WriteResult> {
   const changes: Record<string, number> = Object.fromEntries(trackedMetrics.map((m) => [m, 0]));
   let written = 0;
-  for (const chunk of o.rows.chunks) {
-    const got = await writeChunk(database, o, chunk.columns);
+  // each chunk as soon as the scoring has rendered it
+  for await (const chunk of o.chunks) {
+    const got = await writeChunk(database, o, chunk);
     written += got._written ?? 0;
     for (const m of trackedMetrics) changes[m]! += got[m] ?? 0;
     await o.onChunk?.(chunk.to);
@@ -110,7 +114,7 @@ async function writeAll(
 /** Incremental runs: upserts the scored customers (rendered in chunks of WRITE_CHUNK) into customer_metrics. */
 export async function writeMetrics(
   database: Database,
-  o: { runId: number; asOf: string; rows: ScoredForWrite; onChunk?: (done: number) => Promise<void> },
+  o: { runId: number; asOf: string; chunks: AsyncIterable<ScoredChunk>; onChunk?: (done: number) => Promise<void> },
 ): Promise<WriteResult> {
   return writeAll(database, { ...o, target: 'current' });
 }
@@ -123,7 +127,7 @@ export async function writeMetrics(
  */
 export async function replaceMetrics(
   database: Database,
-  o: { runId: number; asOf: string; rows: ScoredForWrite; onChunk?: (done: number) => Promise<void> },
+  o: { runId: number; asOf: string; chunks: AsyncIterable<ScoredChunk>; onChunk?: (done: number) => Promise<void> },
 ): Promise<WriteResult> {
   const run = (q: string) => database.db.execute(sql.raw(q));
   await run(`drop table if exists ${NEXT}`);
