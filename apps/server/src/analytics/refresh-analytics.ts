@@ -133,13 +133,16 @@ async function work(database: Database, runId: number, settings: AnalyticsSettin
   const written$ = new Promise<void>((resolve, reject) => (scoresWritten = { resolve, reject }));
   written$.catch(() => {});
   // A full run's rebuild needs the new scores for its class rows only: on PostgreSQL the record and
-  // the cohorts (a second pass over every order) are rebuilt meanwhile, in a transaction of their own.
+  // the cohorts are brought up to date meanwhile, in a transaction of their own — by the delta of the
+  // customers whose orders changed since the last run, or (no usable state) from every order.
   let orderRollupsMs = 0;
   const orderRollups: Promise<OrderRollupCounts> | null =
     !ids && database.driver !== 'pglite'
       ? (async () => {
           const from = performance.now();
-          const counts = await rebuildOrderRollups(database);
+          // the customers whose orders changed since the last run: the record and cohorts of the others stand
+          const last = await lastRuns(database);
+          const counts = await rebuildOrderRollups(database, { runId, changedCustomerIds: last.seenUntil ? await changedCustomers(database, last.seenUntil) : null });
           orderRollupsMs = Math.round(performance.now() - from);
           return counts;
         })()
