@@ -285,6 +285,40 @@ describe('a full refresh', () => {
     expect(pick(some, gone).days).toBeNaN();
     for (const id of [late, paid, gone]) expect(pick(some, id)).toEqual(pick(all, id));
   });
+
+  it.runIf(process.env.GUANXI_TEST_DB === 'postgres')(
+    'swaps the scores in under a reader that holds customers and then reads the scores: no deadlock, the reader gets the new ones',
+    async () => {
+      // what the customer list does: customers first, then customer_metrics, in one statement's locks
+      let waited = false;
+      let readerRun: number | null = null;
+      const refresh = (async () => {
+        // wait for the reader to hold its lock on customers
+        await new Promise((r) => setTimeout(r, 200));
+        return refreshAnalytics(t.database, { mode: 'full', trigger: 'manual', asOf: AS_OF });
+      })();
+      await t.database.db.transaction(async (tx) => {
+        await tx.execute(sql`select count(*) from customers`);
+        // the run gets as far as wanting customers exclusively (dropping the old table), which waits for this reader
+        for (let k = 0; k < 600 && !waited; k++) {
+          await new Promise((r) => setTimeout(r, 100));
+          const [w] = await t.database.rows<{ n: number }>(
+            sql`select count(*)::int as n from pg_locks where not granted and locktype = 'relation' and relation = 'customers'::regclass`,
+          );
+          waited = Number(w?.n ?? 0) > 0;
+        }
+        const [m] = await t.database.rows<{ run_id: number }>(sql`select max(run_id) as run_id from customer_metrics`, tx);
+        readerRun = Number(m!.run_id);
+      });
+      const out = await refresh;
+      expect(waited).toBe(true);
+      expect(out.status, JSON.stringify(out)).toBe('succeeded');
+      expect(readerRun).toBe((out as { runId: number }).runId);
+      const [leftover] = await t.database.rows(sql`select to_regclass('customer_metrics_old') as t`);
+      expect((leftover as { t: string | null }).t).toBeNull();
+    },
+    60_000,
+  );
 });
 
 // The issue's equivalence: the pipeline on the UCI Online Retail rows imported as orders gives the

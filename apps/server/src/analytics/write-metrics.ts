@@ -130,6 +130,7 @@ export async function replaceMetrics(
   o: { runId: number; asOf: string; chunks: AsyncIterable<ScoredChunk>; onChunk?: (done: number) => Promise<void> },
 ): Promise<WriteResult> {
   const run = (q: string) => database.db.execute(sql.raw(q));
+  await dropOld(database);
   await run(`drop table if exists ${NEXT}`);
   await run(`create table ${NEXT} (like customer_metrics including defaults)`);
   const result = await writeAll(database, { ...o, target: 'next' });
@@ -156,23 +157,46 @@ export async function replaceMetrics(
   await run(`delete from ${NEXT} n where not exists (select 1 from customers c where c.id = n.customer_id)`);
   for (const fk of fks) await run(`alter table ${NEXT} validate constraint ${tmp(fk.name)}`);
   await run(`analyze ${NEXT}`);
-  // Dropping the old table also takes an exclusive lock on customers (its foreign key's triggers), while
-  // readers lock customers and then customer_metrics (the customer list's join): a reader arriving in
-  // between deadlocks with the swap, and PostgreSQL may pick the swap as the victim (seen in the
-  // analytics-refresh bench at 200k customers). The swap is short and changes nothing until it
-  // commits, so it is tried again rather than losing the whole run.
+  // The swap only renames: the old table moves aside and the next takes its names, locking
+  // customer_metrics alone. Dropping the old table in the same transaction also took an exclusive lock
+  // on customers (its foreign key's triggers), while the customer list locks customers and then
+  // customer_metrics: a list request arriving in between deadlocked with the swap and, the first to
+  // wait, was the one PostgreSQL cancelled after deadlock_timeout (one failed list request per full
+  // run in the analytics-refresh bench). A request waiting on the swap reads the new table once it
+  // commits (PostgreSQL looks the name up again after a wait).
+  const old = (name: string) => `${name.slice(0, 55)}_old`;
   for (let attempt = 1; ; attempt++) {
     try {
       await database.db.transaction(async (tx) => {
         const t = (q: string) => tx.execute(sql.raw(q));
         await t('lock table customer_metrics in access exclusive mode');
-        await t('drop table customer_metrics');
+        await t(`alter table customer_metrics rename to ${OLD}`);
+        await t(`alter table ${OLD} rename constraint customer_metrics_pkey to ${OLD}_pkey`);
+        for (const ix of indexes) await t(`alter index ${ix.name} rename to ${old(ix.name)}`);
         await t(`alter table ${NEXT} rename to customer_metrics`);
         await t(`alter table customer_metrics rename constraint ${NEXT}_pkey to customer_metrics_pkey`);
         for (const ix of indexes) await t(`alter index ${tmp(ix.name)} rename to ${ix.name}`);
         for (const fk of fks) await t(`alter table customer_metrics rename constraint ${tmp(fk.name)} to ${fk.name}`);
       });
-      return result;
+      break;
+    } catch (e) {
+      if (attempt >= SWAP_ATTEMPTS || !isDeadlock(e)) throw e;
+    }
+  }
+  // Then the old table goes on its own: its exclusive lock on customers waits for the requests under
+  // way, none of which waits for the old table.
+  await dropOld(database);
+  return result;
+}
+
+/** The table a full run's swap moves aside, dropped right after the swap (and before the next run's load, if a crash left it). */
+const OLD = 'customer_metrics_old';
+
+async function dropOld(database: Database): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await database.db.execute(sql.raw(`drop table if exists ${OLD}`));
+      return;
     } catch (e) {
       if (attempt >= SWAP_ATTEMPTS || !isDeadlock(e)) throw e;
     }
