@@ -2190,7 +2190,7 @@ export const en: Messages = {
       changes: 'Finding the changed customers',
       aggregate: 'Summing up orders',
       score: 'Fitting models and scoring',
-      write: 'Writing scores (while they are scored)',
+      write: 'Writing scores (incremental runs: while they are scored)',
       importance: 'Updating customer importance',
       model_check: 'Model check',
       warnings: 'Warnings',

@@ -2219,7 +2219,7 @@ export const zhCN = {
       changes: '查找有变化的客户',
       aggregate: '汇总订单',
       score: '拟合模型并评分',
-      write: '写回评分（与评分并行）',
+      write: '写回评分（增量运行时与评分并行）',
       importance: '更新客户重要程度',
       model_check: '模型检验',
       warnings: '预警',
