@@ -2195,7 +2195,7 @@ export const en: Messages = {
       model_check: 'Model check',
       warnings: 'Warnings',
       rollups: 'Refreshing dashboard totals',
-      rollupOrders: 'Rebuilding the cohorts from the orders (beside summing up, scoring and writing)',
+      rollupOrders: 'Updating the cohorts from the orders (beside summing up orders)',
       rollupsBefore: 'Reading the dashboard totals to replace',
       afterWrite: 'After the write, in all (importance and warnings beside the dashboard totals)',
       done: 'Done',

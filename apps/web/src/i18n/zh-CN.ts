@@ -2224,7 +2224,7 @@ export const zhCN = {
       model_check: '模型检验',
       warnings: '预警',
       rollups: '刷新看板汇总',
-      rollupOrders: '按订单重建同期群汇总（与汇总、评分、写回并行）',
+      rollupOrders: '按订单更新同期群汇总（与汇总订单并行）',
       rollupsBefore: '读取看板原有汇总',
       afterWrite: '写入后合计（重要度与预警和看板汇总并行）',
       done: '完成',

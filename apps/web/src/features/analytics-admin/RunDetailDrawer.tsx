@@ -12,7 +12,7 @@ import { metricLabel } from './class-counts';
 import { abcThresholdsOf, changesOf, classCountsOf, customersOf, extraCountsOf, fitSampleOf, fitsOf, incrementalOf, modelCheckOf, notesOf, rfmBreakpointsOf, type FitView } from './run-details';
 import { RunProgress, RunStatusTag, formatDuration, phaseLabel, phases } from './run-bits';
 
-/** The order the timings are listed in: the run's phases as refresh-analytics.ts goes through them (a full run's order rollups beside the first three); the after-write wall time last. */
+/** The order the timings are listed in: the run's phases as refresh-analytics.ts goes through them (a full run's order rollups beside the aggregate); the after-write wall time last. */
 const timingOrder = ['changes', 'aggregate', 'rollupOrders', 'rollupsBefore', 'score', 'write', 'importance', 'model_check', 'warnings', 'rollups', 'afterWrite'];
 const phaseRank = (p: string) => {
   const i = timingOrder.indexOf(p);
