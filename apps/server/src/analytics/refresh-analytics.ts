@@ -105,8 +105,8 @@ async function work(database: Database, runId: number, settings: AnalyticsSettin
   let mode = o.mode;
   let frozen: FrozenModel | null = null;
   let ids: number[] | undefined;
+  const last = await lastRuns(database);
   if (mode === 'incremental') {
-    const last = await lastRuns(database);
     // without a full run there are no parameters to score against: run full
     if (!last.frozen || !last.seenUntil) mode = 'full';
     else {
@@ -141,7 +141,6 @@ async function work(database: Database, runId: number, settings: AnalyticsSettin
       ? (async () => {
           const from = performance.now();
           // the customers whose orders changed since the last run: the record and cohorts of the others stand
-          const last = await lastRuns(database);
           const counts = await rebuildOrderRollups(database, { runId, changedCustomerIds: last.seenUntil ? await changedCustomers(database, last.seenUntil) : null });
           orderRollupsMs = Math.round(performance.now() - from);
           return counts;

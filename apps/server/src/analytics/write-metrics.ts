@@ -14,6 +14,8 @@ export const WRITE_CHUNK = 5000;
 export const LOAD_CHUNK = 50_000;
 
 const NEXT = 'customer_metrics_next';
+/** The table a full run's swap moves aside, dropped right after the swap (and before the next run's load, if a crash left it). */
+const OLD = 'customer_metrics_old';
 
 /** The column of customer_metrics each tracked metric lives in. */
 const metricColumn: Record<(typeof trackedMetrics)[number], string> = {
@@ -55,8 +57,8 @@ async function writeChunk(database: Database, o: { runId: number; asOf: string; 
     old as (
       select m.customer_id, m.lifecycle_since, ${sql.raw([...new Set(Object.values(metricColumn))].map((c) => `m.${c}`).join(', '))}
       from customer_metrics m join input i using (customer_id)
-      -- the chunk's ids ascend: their range keeps the planner from hashing the whole table (a full
-      -- run's 50,000-customer chunks each read all of it: 30 s of a 57 s write at 1M customers)
+      -- the chunk's id range keeps the planner from hashing the whole table (a full run's
+      -- 50,000-customer chunks each read all of it: 30 s of a 57 s write at 1M customers)
       where m.customer_id between ${chunk.firstId} and ${chunk.lastId}
     ),
     history as (
@@ -165,45 +167,40 @@ export async function replaceMetrics(
   // run in the analytics-refresh bench). A request waiting on the swap reads the new table once it
   // commits (PostgreSQL looks the name up again after a wait).
   const old = (name: string) => `${name.slice(0, 55)}_old`;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await database.db.transaction(async (tx) => {
-        const t = (q: string) => tx.execute(sql.raw(q));
-        await t('lock table customer_metrics in access exclusive mode');
-        await t(`alter table customer_metrics rename to ${OLD}`);
-        await t(`alter table ${OLD} rename constraint customer_metrics_pkey to ${OLD}_pkey`);
-        for (const ix of indexes) await t(`alter index ${ix.name} rename to ${old(ix.name)}`);
-        await t(`alter table ${NEXT} rename to customer_metrics`);
-        await t(`alter table customer_metrics rename constraint ${NEXT}_pkey to customer_metrics_pkey`);
-        for (const ix of indexes) await t(`alter index ${tmp(ix.name)} rename to ${ix.name}`);
-        for (const fk of fks) await t(`alter table customer_metrics rename constraint ${tmp(fk.name)} to ${fk.name}`);
-      });
-      break;
-    } catch (e) {
-      if (attempt >= SWAP_ATTEMPTS || !isDeadlock(e)) throw e;
-    }
-  }
+  await retryOnDeadlock(() =>
+    database.db.transaction(async (tx) => {
+      const t = (q: string) => tx.execute(sql.raw(q));
+      await t('lock table customer_metrics in access exclusive mode');
+      await t(`alter table customer_metrics rename to ${OLD}`);
+      await t(`alter table ${OLD} rename constraint customer_metrics_pkey to ${OLD}_pkey`);
+      for (const ix of indexes) await t(`alter index ${ix.name} rename to ${old(ix.name)}`);
+      await t(`alter table ${NEXT} rename to customer_metrics`);
+      await t(`alter table customer_metrics rename constraint ${NEXT}_pkey to customer_metrics_pkey`);
+      for (const ix of indexes) await t(`alter index ${tmp(ix.name)} rename to ${ix.name}`);
+      for (const fk of fks) await t(`alter table customer_metrics rename constraint ${tmp(fk.name)} to ${fk.name}`);
+    }),
+  );
   // Then the old table goes on its own: its exclusive lock on customers waits for the requests under
   // way, none of which waits for the old table.
   await dropOld(database);
   return result;
 }
 
-/** The table a full run's swap moves aside, dropped right after the swap (and before the next run's load, if a crash left it). */
-const OLD = 'customer_metrics_old';
+const dropOld = (database: Database) => retryOnDeadlock(() => database.db.execute(sql.raw(`drop table if exists ${OLD}`)));
 
-async function dropOld(database: Database): Promise<void> {
+const SWAP_ATTEMPTS = 5;
+
+/** Runs `f` again when PostgreSQL picks it as a deadlock's victim: short statements that change nothing until they commit. */
+async function retryOnDeadlock(f: () => Promise<unknown>): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await database.db.execute(sql.raw(`drop table if exists ${OLD}`));
+      await f();
       return;
     } catch (e) {
       if (attempt >= SWAP_ATTEMPTS || !isDeadlock(e)) throw e;
     }
   }
 }
-
-const SWAP_ATTEMPTS = 5;
 
 /** A deadlock_detected error (40P01), possibly wrapped by the driver or Drizzle. */
 function isDeadlock(e: unknown): boolean {
