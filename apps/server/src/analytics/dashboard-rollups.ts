@@ -40,20 +40,29 @@ const metricKinds = sql`(values
   ) k(kind, k1, k2)`;
 
 /**
- * The sums every class row carries; expected_spend holds expected revenue next period (purchases × spend per purchase).
- * The float expectations are summed as numeric, per customer: exact and in any order, so that a delta adds up to a rebuild.
+ * The amounts every class row adds up, per customer, as integers of a fixed unit: money in cents (its
+ * scale), the float expectations in millionths; expected_spend is expected revenue next period
+ * (purchases × spend per purchase). Integer sums are exact in any order, so that a delta adds up to a
+ * rebuild, and PostgreSQL adds int8 in 128-bit integers where numeric sums took most of the class rows'
+ * time (24 grouping sets over 1M customers: bench/analytics-refresh/notes.md).
  */
-const metricSums = sql`count(*)::int as customers, coalesce(sum(m.monetary), 0) as value, coalesce(sum(m.clv), 0) as clv,
-  coalesce(sum(m.as_of - m.lifecycle_since), 0)::bigint as days, coalesce(sum(m.expected_purchases::numeric), 0) as expected_purchases,
-  coalesce(sum((m.expected_purchases * m.expected_spend)::numeric), 0) as expected_spend`;
+const metricAmounts = sql`(m.monetary * 100)::int8 as value_c, (m.clv * 100)::int8 as clv_c, m.as_of - m.lifecycle_since as days,
+  round(m.expected_purchases * 1e6)::int8 as purchases_u, round(m.expected_purchases * m.expected_spend * 1e6)::int8 as spend_u`;
+
+/** The sums of metricAmounts (columns of `b`) in their own units again. */
+const amountSums = (b: string) =>
+  sql.raw(`count(*)::int as customers, coalesce(sum(${b}.value_c), 0) * 0.01 as value, coalesce(sum(${b}.clv_c), 0) * 0.01 as clv,
+  coalesce(sum(${b}.days), 0)::bigint as days, coalesce(sum(${b}.purchases_u), 0) * 0.000001 as expected_purchases,
+  coalesce(sum(${b}.spend_u), 0) * 0.000001 as expected_spend`);
 
 /** Class rows over the live customers matching `customerFilter` (on `c`), grouped by kind and class only. */
 export function liveMetricRows(customerFilter: SQL, kinds: string[]): SQL {
-  return sql`select k.kind, k.k1, k.k2, ${metricSums}
-    from customer_metrics m join customers c on c.id = m.customer_id and c.deleted_at is null
-    cross join lateral ${metricKinds}
-    where k.k1 is not null and k.kind in ${sql`(${sql.join(kinds.map((k) => sql`${k}`), sql`, `)})`} and ${customerFilter}
-    group by k.kind, k.k1, k.k2`;
+  return sql`select b.kind, b.k1, b.k2, ${amountSums('b')}
+    from (select k.kind, k.k1, k.k2, ${metricAmounts}
+      from customer_metrics m join customers c on c.id = m.customer_id and c.deleted_at is null
+      cross join lateral ${metricKinds}
+      where k.k1 is not null and k.kind in ${sql`(${sql.join(kinds.map((k) => sql`${k}`), sql`, `)})`} and ${customerFilter}) b
+    group by b.kind, b.k1, b.k2`;
 }
 
 /** Purchasing months per customer: orders that count (confirmed or fulfilled, not wholly returned), net revenue. */
@@ -108,19 +117,19 @@ const KIND_KEYS: Array<[kind: string, keys: string[]]> = [
   ['loyalty_db', ['attitude_class']],
 ];
 
-/** metricKinds' keys of one customer_metrics row `m` as columns, and the amounts metricSums adds up. */
+/** metricKinds' keys of one customer_metrics row `m` as columns, and its metricAmounts. */
 const metricKeys = sql`${valueBand(sql`m.monetary`)}::text as value_band, m.abc_class, m.rfm_r::text as rfm_r, m.rfm_f::text as rfm_f, m.rfm_segment, m.value_quadrant,
   ${clvBand(sql`m.clv`)}::text as clv_band, case when m.clv is not null then m.rfm_segment end as clv_segment,
   case when m.clv is not null then to_char(m.first_purchase_on, 'YYYY-"Q"Q') end as clv_cohort, m.lifecycle_stage, m.loyalty_class, m.attitude_class,
-  m.monetary, m.clv, m.as_of - m.lifecycle_since as days, m.expected_purchases::numeric as expected_purchases, (m.expected_purchases * m.expected_spend)::numeric as expected_spend`;
+  ${metricAmounts}`;
 
 /**
- * Class rows at both grains (the same rows as metricKinds × metricSums) of the customer_metrics rows `m`
+ * Class rows at both grains (the same rows as metricKinds × amountSums) of the customer_metrics rows `m`
  * in `from`, whose `c` names each one's owner_id and province ('' when unknown). One pass, one grouping
  * set per kind and grain: no (customer × kind) rows to build (a lateral of ~11M rows at 1M customers)
  * and no intermediate cells by owner and province. `sign` -1 takes the rows away in a delta.
  */
-const metricCells = (from: SQL, sign: 1 | -1 = 1) => {
+export const metricCells = (from: SQL, sign: 1 | -1 = 1) => {
   const s = sql.raw(String(sign));
   const sets = ['owner_id', 'province'].flatMap((grain) => KIND_KEYS.map(([, keys]) => `(${[grain, ...keys].join(', ')})`));
   const keyed = (keys: string[]) => keys.map((k) => `grouping(b.${k}) = 0`).join(' and ');
@@ -132,8 +141,7 @@ const metricCells = (from: SQL, sign: 1 | -1 = 1) => {
     from (
       select case when grouping(b.owner_id) = 0 then 'owner' else 'province' end as grain, b.owner_id, b.province,
         ${sql.raw(kind)} as kind, ${sql.raw(k1)} as k1, case when grouping(b.rfm_f) = 0 then b.rfm_f else '' end as k2,
-        count(*)::int as customers, coalesce(sum(b.monetary), 0) as value, coalesce(sum(b.clv), 0) as clv, coalesce(sum(b.days), 0)::bigint as days,
-        coalesce(sum(b.expected_purchases), 0) as expected_purchases, coalesce(sum(b.expected_spend), 0) as expected_spend
+        ${amountSums('b')}
       from (select c.owner_id, c.province, ${metricKeys} ${from}) b
       group by grouping sets (${sql.raw(sets.join(', '))})) x
     where x.k1 is not null`;
@@ -315,8 +323,15 @@ async function completeMembers(tx: Tx): Promise<number> {
 
 /** The class rows from scratch: the scores of customer_metrics under each customer's recorded owner and region. */
 async function rebuildMetricPart(database: Database, tx: Tx): Promise<number> {
-  // compiling the grouping sets' expressions took 1.6 s of 17 and won less (1M customers, 24 sets)
-  if (database.driver !== 'pglite') await tx.execute(sql`set local jit = off`);
+  if (database.driver !== 'pglite') {
+    // compiling the grouping sets' expressions took 1.6 s of 17 and won less (1M customers, 24 sets)
+    await tx.execute(sql`set local jit = off`);
+    // The planner takes each (grain, class) set for millions of groups (there are ~34,000 in all at
+    // 1M customers) and, under 256MB, sorted the rows again for 8 of the 24 sets: 11–13 s. With room
+    // to hash all but 2 of them, 8 s. The hash tables hold only the real groups (55MB here); the one
+    // sort left is of the input rows (200MB at 1M customers), and spills past this like any sort.
+    await tx.execute(sql`set local work_mem = '2GB'`);
+  }
   await tx.execute(sql`delete from analytics_metric_rollups`);
   const metrics = await tx.execute(sql`
     insert into analytics_metric_rollups (${sql.raw(METRIC_COLUMNS.join(', '))})
