@@ -78,8 +78,13 @@ function strengths(c: ChurnInput, o: ChurnOptions, out: Float64Array): void {
   out[6] = known(c.openComplaints) ? clamp01(c.openComplaints / (o.complaintsFull ?? 2)) : Number.NaN;
 }
 
+const weightsMade = new WeakMap<ChurnOptions, Float64Array>();
+
+/** The weights of the options, made once per options object (a scoring explains a million customers with one). */
 function weightsOf(o: ChurnOptions): Float64Array {
-  return Float64Array.from(CHURN_SIGNALS, (s) => o.weights?.[s] ?? DEFAULT_CHURN_WEIGHTS[s]);
+  let w = weightsMade.get(o);
+  if (!w) weightsMade.set(o, (w = Float64Array.from(CHURN_SIGNALS, (s) => o.weights?.[s] ?? DEFAULT_CHURN_WEIGHTS[s])));
+  return w;
 }
 
 function levelOf(score: number, o: ChurnOptions): number {

@@ -23,16 +23,33 @@ const numbers =
   };
 
 /** Class keys and decimal text need no quotes unless they hold a character the array syntax reserves. */
+const element = (v: string): string => (/^[\w.-]+$/.test(v) && v.toUpperCase() !== 'NULL' ? v : quote(v));
+
 const words =
   (get: (c: ScoredCustomer, s: CustomerSummaryColumns, i: number) => string | null | undefined): Render =>
   (s, rows, from) => {
     const out = new Array<string>(rows.length);
     for (let k = 0; k < rows.length; k++) {
       const v = get(rows[k]!, s, from + k);
-      out[k] = v === null || v === undefined ? 'NULL' : /^[\w.-]+$/.test(v) && v.toUpperCase() !== 'NULL' ? v : quote(v);
+      out[k] = v === null || v === undefined ? 'NULL' : element(v);
     }
     return `{${out.join(',')}}`;
   };
+
+/** words for a column of a few distinct values (class keys): each one's element is made once. */
+const classes = (get: (c: ScoredCustomer) => string | null): Render => {
+  const made = new Map<string | null, string>();
+  return (_s, rows) => {
+    const out = new Array<string>(rows.length);
+    for (let k = 0; k < rows.length; k++) {
+      const v = get(rows[k]!);
+      let e = made.get(v);
+      if (e === undefined) made.set(v, (e = v === null ? 'NULL' : element(v)));
+      out[k] = e;
+    }
+    return `{${out.join(',')}}`;
+  };
+};
 
 const money = (v: number | null): string | null => (v === null || !Number.isFinite(v) ? null : v.toFixed(2));
 
@@ -48,23 +65,24 @@ const COLUMNS: ReadonlyArray<readonly [string, string, Render]> = [
   ['rfm_r', 'smallint', numbers((c) => c.rfmR)],
   ['rfm_f', 'smallint', numbers((c) => c.rfmF)],
   ['rfm_m', 'smallint', numbers((c) => c.rfmM)],
-  ['rfm_segment', 'text', words((c) => c.rfmSegment)],
-  ['rf_segment', 'text', words((c) => c.rfSegment)],
-  ['abc_class', 'text', words((c) => c.abcClass)],
+  ['rfm_segment', 'text', classes((c) => c.rfmSegment)],
+  ['rf_segment', 'text', classes((c) => c.rfSegment)],
+  ['abc_class', 'text', classes((c) => c.abcClass)],
   ['value_share', 'float8', numbers((c) => c.valueShare)],
-  ['value_quadrant', 'text', words((c) => c.valueQuadrant)],
+  ['value_quadrant', 'text', classes((c) => c.valueQuadrant)],
   ['p_alive', 'float8', numbers((c) => c.pAlive)],
   ['expected_purchases', 'float8', numbers((c) => c.expectedPurchases)],
   ['expected_spend', 'float8', numbers((c) => c.expectedSpend)],
   ['clv', 'numeric', words((c) => money(c.clv))],
-  ['lifecycle_stage', 'text', words((c) => c.lifecycleStage)],
-  ['tier', 'text', words((c) => c.tier)],
+  ['lifecycle_stage', 'text', classes((c) => c.lifecycleStage)],
+  ['tier', 'text', classes((c) => c.tier)],
   ['tier_score', 'float8', numbers((c) => c.tierScore)],
-  ['loyalty_class', 'text', words((c) => c.loyaltyClass)],
-  ['attitude_class', 'text', words((c) => c.attitudeClass)],
+  ['loyalty_class', 'text', classes((c) => c.loyaltyClass)],
+  ['attitude_class', 'text', classes((c) => c.attitudeClass)],
   ['churn_score', 'float8', numbers((c) => c.churnScore)],
-  ['churn_level', 'text', words((c) => c.churnLevel)],
-  ['reasons', 'text', (_s, rows) => `{${rows.map((c) => quote(JSON.stringify(c.reasons))).join(',')}}`],
+  ['churn_level', 'text', classes((c) => c.churnLevel)],
+  // the JSON text the scoring made, escaped already
+  ['reasons', 'text', (_s, rows) => `{${rows.map((c) => (c.reasonsJson !== undefined ? `"${c.reasonsJson}"` : quote(JSON.stringify(c.reasons)))).join(',')}}`],
 ];
 
 /** The input columns of a chunk, in order: name and SQL element type. */
@@ -106,7 +124,7 @@ export function scoreForWrite(
   checkEnd: string | null,
   onChunk: (c: ScoredChunk) => void,
 ): ScoreSummary {
-  const run = startScoring(s, settings, frozen ?? undefined);
+  const run = startScoring(s, settings, frozen ?? undefined, { explain: 'json' });
   const counter = classCounter();
   let scored = 0;
   for (let from = 0; from < run.n; from += chunk) {
