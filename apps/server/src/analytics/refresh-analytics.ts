@@ -162,10 +162,12 @@ async function work(database: Database, runId: number, settings: AnalyticsSettin
   let summary: CustomerSummaryColumns;
   let written: Awaited<ReturnType<typeof writeMetrics>>;
   let scores: Awaited<Scoring['done']>;
-  // The scoring worker loads its modules while the aggregate runs: a quarter of a second of an
-  // incremental run's few seconds, and more from the sources (tsx compiles them in the worker). It is
-  // ended whatever happens.
-  const scorer = warmScorer();
+  // An incremental run's scoring worker loads its modules while the aggregate runs (a quarter of a
+  // second of a few seconds' run); a full run starts its own when the summary is in. Started early,
+  // a full run's score phase took 2.4–3 times as long in the server under list load (131 s against
+  // 54–56 s, bench/analytics-refresh/notes.md), though not in a direct run with no load. Whichever
+  // it is, it is ended whatever happens.
+  const scorer = ids ? warmScorer() : null;
   let scoring: Scoring | null = null;
   try {
     // a full run's model check gets its calibration summary from the same pass (extra columns)
@@ -179,7 +181,7 @@ async function work(database: Database, runId: number, settings: AnalyticsSettin
     await setProgress(database, runId, { phase: 'score', done: 0, total: summary.n }, o);
     // off the event loop: the server keeps answering while a million customers are scored
     const job = { summary, settings, frozen, chunk: mode === 'full' ? LOAD_CHUNK : WRITE_CHUNK, checkEnd };
-    scoring = scoreInWorker(job, scorer);
+    scoring = scorer ? scoreInWorker(job, scorer) : scoreInWorker(job);
     const total = summary.n;
     // An incremental run writes each chunk while the worker renders the next. A full run writes once
     // the scoring is done: overlapped, the worker and the backend loading the scores took two cores'
