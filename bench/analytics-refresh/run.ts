@@ -83,10 +83,25 @@ interface Run {
   load: { before: number[]; after: number[] };
 }
 
+/** Whether the kernel schedules by session groups (sched_autogroup_enabled), null where it does not say. */
+function autogroup(): boolean | null {
+  try {
+    return readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() === '1';
+  } catch {
+    return null;
+  }
+}
+
 async function startServer(databaseUrl: string, token: string): Promise<{ child: ChildProcess; api: string; baseline: string }> {
+  // In a session of its own, as a service runs (its own systemd unit, its own cgroup): with the
+  // kernel's autogroup scheduling (sched_autogroup_enabled = 1 on the 2026-11-24 machine) a child
+  // left in this session shared one scheduling group with the 4 list clients, and its scoring
+  // worker got a third of that group's core — 118–133 s of score phase against 21 s alone — while
+  // PostgreSQL, in a session of its own, was hardly slowed (notes.md, sixth run).
   const child = spawn(process.execPath, ['--import', 'tsx', join(here, '../shared/server.ts')], {
     env: { ...env, BENCH_DATABASE_URL: databaseUrl, BENCH_TOKEN: token, LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true,
   });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
@@ -212,7 +227,7 @@ async function main(): Promise<Run> {
       }
       return {
         at: new Date().toISOString(),
-        machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
+        machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, autogroup: autogroup() },
         scaleNote: env.BENCH_SCALE_NOTE ?? null,
         dataset: { customers: counted?.customers ?? 0, orders: counted?.orders ?? 0, reused: Boolean(reuse), generationSeconds },
         listClients,

@@ -163,10 +163,9 @@ async function work(database: Database, runId: number, settings: AnalyticsSettin
   let written: Awaited<ReturnType<typeof writeMetrics>>;
   let scores: Awaited<Scoring['done']>;
   // An incremental run's scoring worker loads its modules while the aggregate runs (a quarter of a
-  // second of a few seconds' run); a full run starts its own when the summary is in. Started early,
-  // a full run's score phase took 2.4–3 times as long in the server under list load (131 s against
-  // 54–56 s, bench/analytics-refresh/notes.md), though not in a direct run with no load. Whichever
-  // it is, it is ended whatever happens.
+  // second of a few seconds' run); a full run starts its own when the summary is in, as it always did
+  // (an early start gained nothing measurable in a full run: bench/analytics-refresh/notes.md).
+  // Whichever it is, it is ended whatever happens.
   const scorer = ids ? warmScorer() : null;
   let scoring: Scoring | null = null;
   try {
