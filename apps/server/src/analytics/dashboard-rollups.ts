@@ -41,19 +41,20 @@ const metricKinds = sql`(values
 
 /**
  * The amounts every class row adds up, per customer, as integers of a fixed unit: money in cents (its
- * scale), the float expectations in millionths; expected_spend is expected revenue next period
- * (purchases × spend per purchase). Integer sums are exact in any order, so that a delta adds up to a
- * rebuild, and PostgreSQL adds int8 in 128-bit integers where numeric sums took most of the class rows'
- * time (24 grouping sets over 1M customers: bench/analytics-refresh/notes.md).
+ * scale), expected purchases in millionths, expected_spend — expected revenue next period (purchases ×
+ * spend per purchase) — in ten-thousandths, which keeps a purchase a day at the largest order
+ * amount (numeric(14,2)) within int8. Integer sums are exact in any order, so that a delta adds up to a
+ * rebuild, and PostgreSQL adds int8 in 128-bit integers, faster than numeric (the class rows' 24 grouping
+ * sets over 1M customers: 13.0 → 11.3 s; bench/analytics-refresh/notes.md).
  */
 const metricAmounts = sql`(m.monetary * 100)::int8 as value_c, (m.clv * 100)::int8 as clv_c, m.as_of - m.lifecycle_since as days,
-  round(m.expected_purchases * 1e6)::int8 as purchases_u, round(m.expected_purchases * m.expected_spend * 1e6)::int8 as spend_u`;
+  round(m.expected_purchases * 1e6)::int8 as purchases_u, round(m.expected_purchases * m.expected_spend * 1e4)::int8 as spend_u`;
 
 /** The sums of metricAmounts (columns of `b`) in their own units again. */
 const amountSums = (b: string) =>
   sql.raw(`count(*)::int as customers, coalesce(sum(${b}.value_c), 0) * 0.01 as value, coalesce(sum(${b}.clv_c), 0) * 0.01 as clv,
   coalesce(sum(${b}.days), 0)::bigint as days, coalesce(sum(${b}.purchases_u), 0) * 0.000001 as expected_purchases,
-  coalesce(sum(${b}.spend_u), 0) * 0.000001 as expected_spend`);
+  coalesce(sum(${b}.spend_u), 0) * 0.0001 as expected_spend`);
 
 /** Class rows over the live customers matching `customerFilter` (on `c`), grouped by kind and class only. */
 export function liveMetricRows(customerFilter: SQL, kinds: string[]): SQL {
