@@ -130,7 +130,7 @@ const metricKeys = sql`${valueBand(sql`m.monetary`)}::text as value_band, m.abc_
  * set per kind and grain: no (customer × kind) rows to build (a lateral of ~11M rows at 1M customers)
  * and no intermediate cells by owner and province. `sign` -1 takes the rows away in a delta.
  */
-export const metricCells = (from: SQL, sign: 1 | -1 = 1) => {
+const metricCells = (from: SQL, sign: 1 | -1 = 1) => {
   const s = sql.raw(String(sign));
   const sets = ['owner_id', 'province'].flatMap((grain) => KIND_KEYS.map(([, keys]) => `(${[grain, ...keys].join(', ')})`));
   const keyed = (keys: string[]) => keys.map((k) => `grouping(b.${k}) = 0`).join(' and ');
