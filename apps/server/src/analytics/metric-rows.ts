@@ -1,92 +1,93 @@
-// A run's scores as the write-back sends them: per chunk of customers, one PostgreSQL array literal
-// per column of customer_metrics (unnested by write-metrics.ts). Pure, so it runs in the scoring
-// worker: the customers' score objects live only while their chunk is rendered.
+// A run's scores as the write-back sends them: per chunk of customers, their rows in COPY's text
+// format (UTF-8 bytes), copied by write-metrics.ts into a temporary table its statement reads. Pure,
+// so it runs in the scoring worker: the customers' score objects live only while their chunk is
+// rendered, and the bytes move to the writing thread without a copy.
 import type { AnalyticsSettings } from '@guanxi/contracts';
+import { copyField } from '../db/copy-in.js';
 import type { CustomerSummaryColumns } from './customer-summaries.js';
 import { classCounter, startScoring, type FrozenModel, type ScoredCustomer } from './score-population.js';
 import { modelCheck } from './model-check.js';
 
-type Render = (s: CustomerSummaryColumns, rows: ScoredCustomer[], from: number) => string;
+/** One field of a customer's row, as COPY text (`\\N` for null). */
+type Field = (c: ScoredCustomer, s: CustomerSummaryColumns, i: number) => string;
 
-const quote = (v: string): string => `"${v.replace(/["\\]/g, '\\$&')}"`;
+const NULL = '\\N';
 
-// one specialised loop per column: the elements are written straight into the literal, no per-row arrays
-const numbers =
-  (get: (c: ScoredCustomer, s: CustomerSummaryColumns, i: number) => number | null | undefined): Render =>
-  (s, rows, from) => {
-    const out = new Array<string>(rows.length);
-    for (let k = 0; k < rows.length; k++) {
-      const v = get(rows[k]!, s, from + k);
-      out[k] = v === null || v === undefined || !Number.isFinite(v) ? 'NULL' : String(v);
-    }
-    return `{${out.join(',')}}`;
+const number =
+  (get: (c: ScoredCustomer, s: CustomerSummaryColumns, i: number) => number | null | undefined): Field =>
+  (c, s, i) => {
+    const v = get(c, s, i);
+    return v === null || v === undefined || !Number.isFinite(v) ? NULL : String(v);
   };
 
-/** Class keys and decimal text need no quotes unless they hold a character the array syntax reserves. */
-const element = (v: string): string => (/^[\w.-]+$/.test(v) && v.toUpperCase() !== 'NULL' ? v : quote(v));
+/** Decimal text from the aggregate or toFixed: nothing COPY reserves. */
+const decimal =
+  (get: (c: ScoredCustomer, s: CustomerSummaryColumns, i: number) => string | null | undefined): Field =>
+  (c, s, i) =>
+    get(c, s, i) ?? NULL;
 
-const words =
-  (get: (c: ScoredCustomer, s: CustomerSummaryColumns, i: number) => string | null | undefined): Render =>
-  (s, rows, from) => {
-    const out = new Array<string>(rows.length);
-    for (let k = 0; k < rows.length; k++) {
-      const v = get(rows[k]!, s, from + k);
-      out[k] = v === null || v === undefined ? 'NULL' : element(v);
-    }
-    return `{${out.join(',')}}`;
-  };
-
-/** words for a column of a few distinct values (class keys): each one's element is made once. */
-const classes = (get: (c: ScoredCustomer) => string | null): Render => {
+/** A class key: each distinct value's field is made once. */
+const key = (get: (c: ScoredCustomer) => string | null): Field => {
   const made = new Map<string | null, string>();
-  return (_s, rows) => {
-    const out = new Array<string>(rows.length);
-    for (let k = 0; k < rows.length; k++) {
-      const v = get(rows[k]!);
-      let e = made.get(v);
-      if (e === undefined) made.set(v, (e = v === null ? 'NULL' : element(v)));
-      out[k] = e;
-    }
-    return `{${out.join(',')}}`;
+  return (c) => {
+    const v = get(c);
+    let f = made.get(v);
+    if (f === undefined) made.set(v, (f = copyField(v)));
+    return f;
   };
 };
 
 const money = (v: number | null): string | null => (v === null || !Number.isFinite(v) ? null : v.toFixed(2));
 
-/** The input columns of a chunk, in order: name, SQL element type and how its literal is made. */
-const COLUMNS: ReadonlyArray<readonly [string, string, Render]> = [
-  ['customer_id', 'bigint', numbers((c) => c.customerId)],
-  ['first_day', 'int', numbers((_, s, i) => s.firstDay[i])],
-  ['last_day', 'int', numbers((_, s, i) => s.lastDay[i])],
-  ['recency_days', 'int', numbers((_, s, i) => s.recencyDays[i])],
-  ['frequency', 'int', numbers((_, s, i) => s.frequency[i])],
-  ['monetary', 'numeric', words((_, s, i) => s.monetaryText[i])],
-  ['margin', 'numeric', words((_, s, i) => s.marginText[i])],
-  ['rfm_r', 'smallint', numbers((c) => c.rfmR)],
-  ['rfm_f', 'smallint', numbers((c) => c.rfmF)],
-  ['rfm_m', 'smallint', numbers((c) => c.rfmM)],
-  ['rfm_segment', 'text', classes((c) => c.rfmSegment)],
-  ['rf_segment', 'text', classes((c) => c.rfSegment)],
-  ['abc_class', 'text', classes((c) => c.abcClass)],
-  ['value_share', 'float8', numbers((c) => c.valueShare)],
-  ['value_quadrant', 'text', classes((c) => c.valueQuadrant)],
-  ['p_alive', 'float8', numbers((c) => c.pAlive)],
-  ['expected_purchases', 'float8', numbers((c) => c.expectedPurchases)],
-  ['expected_spend', 'float8', numbers((c) => c.expectedSpend)],
-  ['clv', 'numeric', words((c) => money(c.clv))],
-  ['lifecycle_stage', 'text', classes((c) => c.lifecycleStage)],
-  ['tier', 'text', classes((c) => c.tier)],
-  ['tier_score', 'float8', numbers((c) => c.tierScore)],
-  ['loyalty_class', 'text', classes((c) => c.loyaltyClass)],
-  ['attitude_class', 'text', classes((c) => c.attitudeClass)],
-  ['churn_score', 'float8', numbers((c) => c.churnScore)],
-  ['churn_level', 'text', classes((c) => c.churnLevel)],
-  // the JSON text the scoring made, escaped already
-  ['reasons', 'text', (_s, rows) => `{${rows.map((c) => (c.reasonsJson !== undefined ? `"${c.reasonsJson}"` : quote(JSON.stringify(c.reasons)))).join(',')}}`],
+/** The columns of a chunk's rows, in order: name, SQL type and how the field is made. */
+const COLUMNS: ReadonlyArray<readonly [string, string, Field]> = [
+  ['customer_id', 'bigint', number((c) => c.customerId)],
+  ['first_day', 'int', number((_, s, i) => s.firstDay[i])],
+  ['last_day', 'int', number((_, s, i) => s.lastDay[i])],
+  ['recency_days', 'int', number((_, s, i) => s.recencyDays[i])],
+  ['frequency', 'int', number((_, s, i) => s.frequency[i])],
+  ['monetary', 'numeric', decimal((_, s, i) => s.monetaryText[i])],
+  ['margin', 'numeric', decimal((_, s, i) => s.marginText[i])],
+  ['rfm_r', 'smallint', number((c) => c.rfmR)],
+  ['rfm_f', 'smallint', number((c) => c.rfmF)],
+  ['rfm_m', 'smallint', number((c) => c.rfmM)],
+  ['rfm_segment', 'text', key((c) => c.rfmSegment)],
+  ['rf_segment', 'text', key((c) => c.rfSegment)],
+  ['abc_class', 'text', key((c) => c.abcClass)],
+  ['value_share', 'float8', number((c) => c.valueShare)],
+  ['value_quadrant', 'text', key((c) => c.valueQuadrant)],
+  ['p_alive', 'float8', number((c) => c.pAlive)],
+  ['expected_purchases', 'float8', number((c) => c.expectedPurchases)],
+  ['expected_spend', 'float8', number((c) => c.expectedSpend)],
+  ['clv', 'numeric', decimal((c) => money(c.clv))],
+  ['lifecycle_stage', 'text', key((c) => c.lifecycleStage)],
+  ['tier', 'text', key((c) => c.tier)],
+  ['tier_score', 'float8', number((c) => c.tierScore)],
+  ['loyalty_class', 'text', key((c) => c.loyaltyClass)],
+  ['attitude_class', 'text', key((c) => c.attitudeClass)],
+  ['churn_score', 'float8', number((c) => c.churnScore)],
+  ['churn_level', 'text', key((c) => c.churnLevel)],
+  // the JSON text the scoring made (nothing in it that COPY reserves), or the object's
+  ['reasons', 'text', (c) => c.reasonsJson ?? copyField(JSON.stringify(c.reasons))],
 ];
 
-/** The input columns of a chunk, in order: name and SQL element type. */
+/** The columns of a chunk's rows, in order: name and SQL type. */
 export const METRIC_INPUT: ReadonlyArray<readonly [string, string]> = COLUMNS.map(([name, type]) => [name, type] as const);
+
+/** The chunk's customers as COPY text lines of the METRIC_INPUT columns. */
+export function renderRows(s: CustomerSummaryColumns, rows: ScoredCustomer[], from: number): string {
+  const lines = new Array<string>(rows.length + 1);
+  const fields = new Array<string>(COLUMNS.length);
+  for (let k = 0; k < rows.length; k++) {
+    const c = rows[k]!;
+    for (let j = 0; j < COLUMNS.length; j++) fields[j] = COLUMNS[j]![2](c, s, from + k);
+    lines[k] = fields.join('\t');
+  }
+  lines[rows.length] = '';
+  return lines.join('\n');
+}
+
+const utf8 = new TextEncoder();
 
 /** One chunk of a run's scores as the write-back sends it. */
 export interface ScoredChunk {
@@ -95,8 +96,8 @@ export interface ScoredChunk {
   /** Its lowest and highest customer id. */
   firstId: number;
   lastId: number;
-  /** One array literal per METRIC_INPUT column. */
-  columns: string[];
+  /** Its rows: COPY text of the METRIC_INPUT columns, UTF-8 (in a buffer of their own, which the worker hands over). */
+  rows: Uint8Array;
 }
 
 /** What a scoring says besides its chunks, known once the last chunk is rendered. */
@@ -141,7 +142,7 @@ export function scoreForWrite(
       firstId = Math.min(firstId, c.customerId);
       lastId = Math.max(lastId, c.customerId);
     }
-    onChunk({ to, firstId, lastId, columns: COLUMNS.map(([, , render]) => render(s, rows, from)) });
+    onChunk({ to, firstId, lastId, rows: utf8.encode(renderRows(s, rows, from)) });
   }
   const check = checkEnd ? modelCheck(settings, s, checkEnd) : null;
   return { n: run.n, scored, classes: counter.counts, parameters: run.parameters, frozen: run.frozen, modelCheck: check };

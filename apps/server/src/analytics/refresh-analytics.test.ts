@@ -255,6 +255,24 @@ describe('a full refresh', () => {
     expect(viaIncremental.p_alive!).toBeCloseTo(viaFull.p_alive!, 1);
   });
 
+  it('leaves no scores behind for a customer deleted while a full run writes', async () => {
+    const gone = await customer('运行中删除');
+    let deleted: Promise<unknown> | null = null;
+    const out = await refreshAnalytics(t.database, {
+      mode: 'full',
+      trigger: 'manual',
+      asOf: AS_OF,
+      // after its row is in the next table: the customer is gone before (or, on a server, while) its key is checked
+      onProgress: (p) => {
+        if (p.phase === 'write' && !deleted) deleted = t.database.db.execute(sql`delete from customers where id = ${gone}`);
+      },
+    });
+    await deleted;
+    expect(out.status, JSON.stringify(out)).toBe('succeeded');
+    expect(await t.database.rows(sql`select 1 from customer_metrics where customer_id = ${gone}`)).toHaveLength(0);
+    expect((await metric(ids.one!)).run_id).toBe((out as { runId: number }).runId);
+  });
+
   it('reads the same overdue inputs for a few customers (incremental) as for everyone', async () => {
     /** An order with one instalment due on `due`, `paid` of it paid; `deleted`: the order is deleted since. */
     async function instalment(customerId: number, due: string, amount: string, paid: string, deleted = false): Promise<void> {

@@ -65,7 +65,7 @@ export interface ScoredCustomer {
   churnScore: number | null;
   churnLevel: string | null;
   reasons: Record<string, unknown>;
-  /** The reasons as JSON text escaped for an array literal (reasonsJson), made instead of `reasons` when scoring with `explain: 'json'` (the write-back). */
+  /** The reasons as JSON text (reasonsJson), made instead of `reasons` when scoring with `explain: 'json'` (the write-back). */
   reasonsJson?: string;
 }
 
@@ -110,24 +110,25 @@ export function reasonsObject(r: ReasonParts): Record<string, unknown> {
 }
 
 /**
- * reasonsObject as JSON text, written directly (its keys and names need no escaping); with `q` = `\\"`,
- * already escaped as an element of a PostgreSQL array literal (escaping it afterwards took longer than making it).
+ * reasonsObject as JSON text, written directly: its keys and names need no escaping, and the text
+ * has nothing COPY's text format reserves (made this way rather than by JSON.stringify of the object,
+ * which with the rounding took most of the rendering).
  */
-export function reasonsJson(r: ReasonParts, q = '"'): string {
-  if (!r.lifecycle) return `{${q}lifecycle${q}:{${q}rule${q}:${q}no_purchase${q}}}`;
+export function reasonsJson(r: ReasonParts): string {
+  if (!r.lifecycle) return '{"lifecycle":{"rule":"no_purchase"}}';
   // pieces joined once: one flat string per customer (concatenated, each was a tree of small strings
   // living until its chunk is rendered, and garbage collection took twice as long)
   const out: string[] = ['{'];
   const c = r.clv;
-  if (c) out.push(q, 'clv', q, ':{', q, 'unit', q, ':', q, c.unit, q, ',', q, 'x', q, ':', numJson(c.x), ',', q, 'tx', q, ':', roundJson(c.tx), ',', q, 'T', q, ':', roundJson(c.T), '},');
-  out.push(q, 'lifecycle', q, ':{', q, 'rule', q, ':', q, r.lifecycle.rule, q, ',', q, 'purchases', q, ':', numJson(r.lifecycle.purchases), ',', q, 'trend', q, ':', roundJson(r.lifecycle.trend, 4), '}');
-  if (r.overdueDays !== null) out.push(',', q, 'tier', q, ':{', q, 'overdueDays', q, ':', numJson(r.overdueDays), '}');
-  if (r.satisfaction !== null) out.push(',', q, 'attitude', q, ':{', q, 'satisfaction', q, ':', numJson(r.satisfaction), '}');
+  if (c) out.push('"clv":{"unit":"', c.unit, '","x":', numJson(c.x), ',"tx":', roundJson(c.tx), ',"T":', roundJson(c.T), '},');
+  out.push('"lifecycle":{"rule":"', r.lifecycle.rule, '","purchases":', numJson(r.lifecycle.purchases), ',"trend":', roundJson(r.lifecycle.trend, 4), '}');
+  if (r.overdueDays !== null) out.push(',"tier":{"overdueDays":', numJson(r.overdueDays), '}');
+  if (r.satisfaction !== null) out.push(',"attitude":{"satisfaction":', numJson(r.satisfaction), '}');
   if (r.signals) {
-    out.push(',', q, 'churn', q, ':{', q, 'signals', q, ':[');
+    out.push(',"churn":{"signals":[');
     for (let k = 0; k < r.signals.length; k++) {
       const g = r.signals[k]!;
-      out.push(k ? ',{' : '{', q, 'signal', q, ':', q, g.signal, q, ',', q, 'strength', q, ':', roundJson(g.strength, 4), ',', q, 'contribution', q, ':', roundJson(g.contribution, 4), '}');
+      out.push(k ? ',{"signal":"' : '{"signal":"', g.signal, '","strength":', roundJson(g.strength, 4), ',"contribution":', roundJson(g.contribution, 4), '}');
     }
     out.push(']}');
   }
@@ -367,7 +368,7 @@ export function startScoring(s: CustomerSummaryColumns, settings: AnalyticsSetti
   const rowOf = new Int32Array(s.n).fill(-1);
   p.rows.forEach((i, k) => (rowOf[i] = k));
   const explained = (r: ReasonParts): { reasons: Record<string, unknown>; reasonsJson?: string } =>
-    explain === 'json' ? { reasons: {}, reasonsJson: reasonsJson(r, '\\"') } : explain ? { reasons: reasonsObject(r) } : { reasons: {} };
+    explain === 'json' ? { reasons: {}, reasonsJson: reasonsJson(r) } : explain ? { reasons: reasonsObject(r) } : { reasons: {} };
   const churnOptions = { weights: settings.churn.weights, levels: settings.churn.levels };
   const score = (i: number): ScoredCustomer => {
     const k = rowOf[i]!;
@@ -489,7 +490,7 @@ export function startScoring(s: CustomerSummaryColumns, settings: AnalyticsSetti
   return { n: s.n, score, parameters, frozen: froz, analysis: a };
 }
 
-/** Whether scoring explains: reasons as objects (true), as JSON text for an array literal ('json'), or not at all. */
+/** Whether scoring explains: reasons as objects (true), as JSON text ('json', the write-back's rows), or not at all. */
 export type Explain = boolean | 'json';
 
 export interface ScoringRun {
