@@ -1,93 +1,61 @@
-// A run's scores as the write-back sends them: per chunk of customers, their rows in COPY's text
-// format (UTF-8 bytes), copied by write-metrics.ts into a temporary table its statement reads. Pure,
-// so it runs in the scoring worker: the customers' score objects live only while their chunk is
-// rendered, and the bytes move to the writing thread without a copy.
+// A run's scores as the write-back sends them: per chunk of customers, their rows in COPY's binary
+// format, copied by write-metrics.ts into a temporary table its statement reads. Pure, so it runs
+// in the scoring worker: each customer's score object is garbage once its row is written, and the
+// chunk's bytes move to the writing thread without a copy.
 import type { AnalyticsSettings } from '@guanxi/contracts';
-import { copyField } from '../db/copy-in.js';
+import { CopyBinaryWriter } from '../db/copy-in.js';
 import type { CustomerSummaryColumns } from './customer-summaries.js';
 import { classCounter, startScoring, type FrozenModel, type ScoredCustomer } from './score-population.js';
 import { modelCheck } from './model-check.js';
 
-/** One field of a customer's row, as COPY text (`\\N` for null). */
-type Field = (c: ScoredCustomer, s: CustomerSummaryColumns, i: number) => string;
-
-const NULL = '\\N';
-
-const number =
-  (get: (c: ScoredCustomer, s: CustomerSummaryColumns, i: number) => number | null | undefined): Field =>
-  (c, s, i) => {
-    const v = get(c, s, i);
-    return v === null || v === undefined || !Number.isFinite(v) ? NULL : String(v);
-  };
-
-/** Decimal text from the aggregate or toFixed: nothing COPY reserves. */
-const decimal =
-  (get: (c: ScoredCustomer, s: CustomerSummaryColumns, i: number) => string | null | undefined): Field =>
-  (c, s, i) =>
-    get(c, s, i) ?? NULL;
-
-/** A class key: each distinct value's field is made once. */
-const key = (get: (c: ScoredCustomer) => string | null): Field => {
-  const made = new Map<string | null, string>();
-  return (c) => {
-    const v = get(c);
-    let f = made.get(v);
-    if (f === undefined) made.set(v, (f = copyField(v)));
-    return f;
-  };
-};
+/** Writes one field of a customer's row. */
+type Field = (w: CopyBinaryWriter, c: ScoredCustomer, s: CustomerSummaryColumns, i: number) => void;
 
 const money = (v: number | null): string | null => (v === null || !Number.isFinite(v) ? null : v.toFixed(2));
 
-/** The columns of a chunk's rows, in order: name, SQL type and how the field is made. */
-const COLUMNS: ReadonlyArray<readonly [string, string, Field]> = [
-  ['customer_id', 'bigint', number((c) => c.customerId)],
-  ['first_day', 'int', number((_, s, i) => s.firstDay[i])],
-  ['last_day', 'int', number((_, s, i) => s.lastDay[i])],
-  ['recency_days', 'int', number((_, s, i) => s.recencyDays[i])],
-  ['frequency', 'int', number((_, s, i) => s.frequency[i])],
-  ['monetary', 'numeric', decimal((_, s, i) => s.monetaryText[i])],
-  ['margin', 'numeric', decimal((_, s, i) => s.marginText[i])],
-  ['rfm_r', 'smallint', number((c) => c.rfmR)],
-  ['rfm_f', 'smallint', number((c) => c.rfmF)],
-  ['rfm_m', 'smallint', number((c) => c.rfmM)],
-  ['rfm_segment', 'text', key((c) => c.rfmSegment)],
-  ['rf_segment', 'text', key((c) => c.rfSegment)],
-  ['abc_class', 'text', key((c) => c.abcClass)],
-  ['value_share', 'float8', number((c) => c.valueShare)],
-  ['value_quadrant', 'text', key((c) => c.valueQuadrant)],
-  ['p_alive', 'float8', number((c) => c.pAlive)],
-  ['expected_purchases', 'float8', number((c) => c.expectedPurchases)],
-  ['expected_spend', 'float8', number((c) => c.expectedSpend)],
-  ['clv', 'numeric', decimal((c) => money(c.clv))],
-  ['lifecycle_stage', 'text', key((c) => c.lifecycleStage)],
-  ['tier', 'text', key((c) => c.tier)],
-  ['tier_score', 'float8', number((c) => c.tierScore)],
-  ['loyalty_class', 'text', key((c) => c.loyaltyClass)],
-  ['attitude_class', 'text', key((c) => c.attitudeClass)],
-  ['churn_score', 'float8', number((c) => c.churnScore)],
-  ['churn_level', 'text', key((c) => c.churnLevel)],
-  // the JSON text the scoring made (nothing in it that COPY reserves), or the object's
-  ['reasons', 'text', (c) => c.reasonsJson ?? copyField(JSON.stringify(c.reasons))],
+/**
+ * The columns of a chunk's rows, in order: name, type in the temporary table, how the field is
+ * written and, for exact decimals sent as their text, the type the statement casts them to.
+ */
+const COLUMNS: ReadonlyArray<readonly [string, string, Field, string?]> = [
+  ['customer_id', 'bigint', (w, c) => w.int8(c.customerId)],
+  ['first_day', 'int', (w, _, s, i) => w.int4(s.firstDay[i])],
+  ['last_day', 'int', (w, _, s, i) => w.int4(s.lastDay[i])],
+  ['recency_days', 'int', (w, _, s, i) => w.int4(s.recencyDays[i])],
+  ['frequency', 'int', (w, _, s, i) => w.int4(s.frequency[i])],
+  ['monetary', 'text', (w, _, s, i) => w.text(s.monetaryText[i]), 'numeric'],
+  ['margin', 'text', (w, _, s, i) => w.text(s.marginText[i]), 'numeric'],
+  ['rfm_r', 'smallint', (w, c) => w.int2(c.rfmR)],
+  ['rfm_f', 'smallint', (w, c) => w.int2(c.rfmF)],
+  ['rfm_m', 'smallint', (w, c) => w.int2(c.rfmM)],
+  ['rfm_segment', 'text', (w, c) => w.text(c.rfmSegment)],
+  ['rf_segment', 'text', (w, c) => w.text(c.rfSegment)],
+  ['abc_class', 'text', (w, c) => w.text(c.abcClass)],
+  ['value_share', 'float8', (w, c) => w.float8(c.valueShare)],
+  ['value_quadrant', 'text', (w, c) => w.text(c.valueQuadrant)],
+  ['p_alive', 'float8', (w, c) => w.float8(c.pAlive)],
+  ['expected_purchases', 'float8', (w, c) => w.float8(c.expectedPurchases)],
+  ['expected_spend', 'float8', (w, c) => w.float8(c.expectedSpend)],
+  ['clv', 'text', (w, c) => w.text(money(c.clv)), 'numeric'],
+  ['lifecycle_stage', 'text', (w, c) => w.text(c.lifecycleStage)],
+  ['tier', 'text', (w, c) => w.text(c.tier)],
+  ['tier_score', 'float8', (w, c) => w.float8(c.tierScore)],
+  ['loyalty_class', 'text', (w, c) => w.text(c.loyaltyClass)],
+  ['attitude_class', 'text', (w, c) => w.text(c.attitudeClass)],
+  ['churn_score', 'float8', (w, c) => w.float8(c.churnScore)],
+  ['churn_level', 'text', (w, c) => w.text(c.churnLevel)],
+  // the JSON text the scoring made, cast to jsonb by the statement
+  ['reasons', 'text', (w, c) => w.text(c.reasonsJson ?? JSON.stringify(c.reasons))],
 ];
 
-/** The columns of a chunk's rows, in order: name and SQL type. */
-export const METRIC_INPUT: ReadonlyArray<readonly [string, string]> = COLUMNS.map(([name, type]) => [name, type] as const);
+/** The columns of a chunk's rows, in order: name, type in the temporary table and, for decimals sent as text, the type to cast to. */
+export const METRIC_INPUT: ReadonlyArray<{ name: string; type: string; cast: string | null }> = COLUMNS.map(([name, type, , cast]) => ({ name, type, cast: cast ?? null }));
 
-/** The chunk's customers as COPY text lines of the METRIC_INPUT columns. */
-export function renderRows(s: CustomerSummaryColumns, rows: ScoredCustomer[], from: number): string {
-  const lines = new Array<string>(rows.length + 1);
-  const fields = new Array<string>(COLUMNS.length);
-  for (let k = 0; k < rows.length; k++) {
-    const c = rows[k]!;
-    for (let j = 0; j < COLUMNS.length; j++) fields[j] = COLUMNS[j]![2](c, s, from + k);
-    lines[k] = fields.join('\t');
-  }
-  lines[rows.length] = '';
-  return lines.join('\n');
+/** Appends one customer's row. */
+export function writeRow(w: CopyBinaryWriter, c: ScoredCustomer, s: CustomerSummaryColumns, i: number): void {
+  w.row(COLUMNS.length);
+  for (let j = 0; j < COLUMNS.length; j++) COLUMNS[j]![2](w, c, s, i);
 }
-
-const utf8 = new TextEncoder();
 
 /** One chunk of a run's scores as the write-back sends it. */
 export interface ScoredChunk {
@@ -96,7 +64,7 @@ export interface ScoredChunk {
   /** Its lowest and highest customer id. */
   firstId: number;
   lastId: number;
-  /** Its rows: COPY text of the METRIC_INPUT columns, UTF-8 (in a buffer of their own, which the worker hands over). */
+  /** Its rows: COPY binary of the METRIC_INPUT columns (in a buffer of their own, which the worker hands over). */
   rows: Uint8Array;
 }
 
@@ -130,19 +98,19 @@ export function scoreForWrite(
   let scored = 0;
   for (let from = 0; from < run.n; from += chunk) {
     const to = Math.min(run.n, from + chunk);
-    // the chunk's score objects are garbage once its literals are made
-    const rows = new Array<ScoredCustomer>(to - from);
+    // about 600 bytes a customer: one buffer for the chunk, seldom grown
+    const w = new CopyBinaryWriter((to - from) * 640 + 64);
     let firstId = Infinity;
     let lastId = -Infinity;
     for (let i = from; i < to; i++) {
       const c = run.score(i);
       counter.add(c);
       if (c.rfmSegment !== null) scored++;
-      rows[i - from] = c;
+      writeRow(w, c, s, i);
       firstId = Math.min(firstId, c.customerId);
       lastId = Math.max(lastId, c.customerId);
     }
-    onChunk({ to, firstId, lastId, rows: utf8.encode(renderRows(s, rows, from)) });
+    onChunk({ to, firstId, lastId, rows: w.finish() });
   }
   const check = checkEnd ? modelCheck(settings, s, checkEnd) : null;
   return { n: run.n, scored, classes: counter.counts, parameters: run.parameters, frozen: run.frozen, modelCheck: check };

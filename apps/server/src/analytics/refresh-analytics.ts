@@ -221,7 +221,7 @@ async function work(database: Database, runId: number, settings: AnalyticsSettin
     let importanceChanged = 0;
     if (settings.tier.feedImportance) {
       await setProgress(database, runId, { phase: 'importance', done: 0, total: summary.n }, o);
-      importanceChanged = await feedImportance(database, runId, summary.ids);
+      importanceChanged = await feedImportance(database, runId, summary.ids, { ranges: !ids });
       if (importanceChanged > 0) {
         await recordAudit(database.db, { actor: null, requestId: `analytics-run:${runId}`, ip: 'system' }, {
           entity: 'customers',

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { copyField } from '../db/copy-in.js';
 import { reasonsJson, reasonsObject, type ReasonParts } from './score-population.js';
 
 const parts: ReasonParts[] = [
@@ -24,7 +23,4 @@ describe('stored reasons as JSON text', () => {
     for (const p of parts) expect(JSON.parse(reasonsJson(p))).toEqual(reasonsObject(p));
   });
 
-  it('hold nothing that COPY text reserves, so they go into the rows as they are', () => {
-    for (const p of parts) expect(copyField(reasonsJson(p))).toBe(reasonsJson(p));
-  });
 });

@@ -110,9 +110,8 @@ export function reasonsObject(r: ReasonParts): Record<string, unknown> {
 }
 
 /**
- * reasonsObject as JSON text, written directly: its keys and names need no escaping, and the text
- * has nothing COPY's text format reserves (made this way rather than by JSON.stringify of the object,
- * which with the rounding took most of the rendering).
+ * reasonsObject as JSON text, written directly: its keys and names need no escaping (made this way
+ * rather than by JSON.stringify of the object, which with the rounding took most of the rendering).
  */
 export function reasonsJson(r: ReasonParts): string {
   if (!r.lifecycle) return '{"lifecycle":{"rule":"no_purchase"}}';

@@ -1,5 +1,5 @@
-// Write-back of a run's scores. Each chunk's rows are copied into a temporary table (COPY) that one
-// statement reads. A full run loads every customer into a fresh customer_metrics_next (big chunks,
+// Write-back of a run's scores. Each chunk's rows are copied into a temporary table (binary COPY)
+// that one statement reads. A full run loads every customer into a fresh customer_metrics_next (big chunks,
 // no index to maintain), builds the key, indexes and foreign key afterwards and
 // swaps it in with one short transaction, so readers see the old scores or the new, never a mix.
 // An incremental run upserts its few customers. Both append the class changes to
@@ -12,7 +12,7 @@ import { METRIC_INPUT, type ScoredChunk } from './metric-rows.js';
 
 /** Customers per upsert of an incremental run. */
 export const WRITE_CHUNK = 5000;
-/** Customers per statement of a full run's load into the next table (a few tens of MB of rows). */
+/** Customers per statement of a full run's load into the next table (about 30 MB of rows). */
 export const LOAD_CHUNK = 50_000;
 
 const NEXT = 'customer_metrics_next';
@@ -31,7 +31,9 @@ const metricColumn: Record<(typeof trackedMetrics)[number], string> = {
 
 /** The temporary table a chunk's rows are copied into, dropped at the end of its transaction. */
 const INPUT = 'customer_metrics_input';
-const createInput = `create temp table ${INPUT} (${METRIC_INPUT.map(([name, type]) => `${name} ${type}`).join(', ')}) on commit drop`;
+const createInput = `create temp table ${INPUT} (${METRIC_INPUT.map((c) => `${c.name} ${c.type}`).join(', ')}) on commit drop`;
+/** The input's columns as the statement reads them: decimals sent as text cast once. */
+const inputColumns = METRIC_INPUT.map((c) => (c.cast ? `i.${c.name}::${c.cast} as ${c.name}` : `i.${c.name}`)).join(', ');
 
 const TARGET_COLUMNS = `customer_id, run_id, as_of, first_purchase_on, last_purchase_on, recency_days, frequency, monetary, margin, average_order_value,
   rfm_r, rfm_f, rfm_m, rfm_segment, rf_segment, abc_class, value_share, value_quadrant, p_alive, expected_purchases, expected_spend, clv, historical_value,
@@ -59,7 +61,7 @@ async function writeChunk(database: Database, o: { runId: number; asOf: string; 
   const statement = sql`
     -- each customer's row beside its old scores, joined once for both inserts
     with input as materialized (
-      select i.*, o.customer_id is not null as had_scores, o.lifecycle_since as old_lifecycle_since, ${sql.raw(oldColumns.map((c) => `o.${c} as old_${c}`).join(', '))}
+      select ${sql.raw(inputColumns)}, o.customer_id is not null as had_scores, o.lifecycle_since as old_lifecycle_since, ${sql.raw(oldColumns.map((c) => `o.${c} as old_${c}`).join(', '))}
       from ${sql.raw(INPUT)} i left join customer_metrics o
         -- the chunk's id range keeps the planner from hashing the whole table (a full run's
         -- 50,000-customer chunks each read all of it: 30 s of a 57 s write at 1M customers)
@@ -96,8 +98,9 @@ async function writeChunk(database: Database, o: { runId: number; asOf: string; 
       // input for millions of rows): the expressions run once per row.
       ...(database.driver !== 'pglite' ? ['set local jit = off'] : []),
     ],
-    into: `${INPUT} (${METRIC_INPUT.map(([name]) => name).join(', ')})`,
+    into: `${INPUT} (${METRIC_INPUT.map((c) => c.name).join(', ')})`,
     data: chunk.rows,
+    format: 'binary',
     then: statement,
   });
   return Object.fromEntries(result.map((r) => [r.metric, Number(r.n)]));
@@ -234,20 +237,29 @@ function hasCode(e: unknown, code: string): boolean {
 const isDeadlock = (e: unknown) => hasCode(e, '40P01');
 const isForeignKeyViolation = (e: unknown) => hasCode(e, '23503');
 
+/** Customers per statement of a full run's importance feed: an id range read in key order on both tables. */
+const IMPORTANCE_RANGE = 50_000;
+
 /**
  * Computed tier → customers.importance where the importance was not set by hand, only rows whose
- * value changes, in chunks of ids so no statement holds many customer rows at once.
+ * value changes, in chunks so no statement holds many customer rows at once. `ids` ascending; with
+ * `ranges` (a full run: every customer) each chunk is the id range it spans, read as a merge of the
+ * two keys (3.3 ms per 1,000 customers at 1M, against 5.6 ms for the same ids as a list).
  */
-export async function feedImportance(database: Database, runId: number, ids: number[]): Promise<number> {
+export async function feedImportance(database: Database, runId: number, ids: number[], o: { ranges?: boolean } = {}): Promise<number> {
   let changed = 0;
-  for (let k = 0; k < ids.length; k += WRITE_CHUNK) {
-    // the chunk's own ids, not their range: an incremental run's few customers are spread over all ids
-    const chunk = sql`${`{${ids.slice(k, k + WRITE_CHUNK).join(',')}}`}::bigint[]`;
+  const size = o.ranges ? IMPORTANCE_RANGE : WRITE_CHUNK;
+  for (let k = 0; k < ids.length; k += size) {
+    const last = ids[Math.min(ids.length, k + size) - 1]!;
+    // an incremental run's few customers are spread over all ids: its chunks are their own ids, not their range
+    const which = o.ranges
+      ? sql`m.customer_id between ${ids[k]!} and ${last} and c.id between ${ids[k]!} and ${last}`
+      : sql`m.customer_id = any(${`{${ids.slice(k, k + size).join(',')}}`}::bigint[])`;
     const [r] = await database.rows<{ n: number }>(sql`
       with done as (
         update customers c set importance = m.tier, importance_source = 'computed'
         from customer_metrics m
-        where m.customer_id = any(${chunk}) and c.id = m.customer_id and m.run_id = ${runId} and m.tier is not null
+        where ${which} and c.id = m.customer_id and m.run_id = ${runId} and m.tier is not null
           and c.deleted_at is null and c.importance_source is distinct from 'manual'
           and (c.importance is distinct from m.tier or c.importance_source is distinct from 'computed')
         returning 1)
