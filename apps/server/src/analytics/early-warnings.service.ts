@@ -15,6 +15,7 @@ import { ownedBy } from '../platform/data-scope.js';
 import { parsePeriod, todayIn } from '../targets/target-period.js';
 import { targetProgress } from '../targets/targets.service.js';
 import { readAnalyticsSettings } from './analytics-settings.js';
+import { storedSignals } from './warnings.service.js';
 
 const num = (v: string | number | null | undefined): number | null => (v === null || v === undefined ? null : Number(v));
 
@@ -250,7 +251,6 @@ async function churnList(database: Database, actor: Actor, q: EarlyWarningsQuery
   const conds = [sql`m.churn_level in ${levels}`, seen];
   const atStake = database.rows<{ clv_total: string }>(sql`
     select coalesce(sum(m.clv), 0)::numeric(20, 2)::text as clv_total from customer_metrics m where ${and(conds)}`);
-  const signals = sql`coalesce(m.reasons #> '{churn,signals}', m.reasons #> '{churn_level,signals}', m.reasons #> '{churnLevel,signals}')`;
   const page = database.rows<{
     customer_id: string | number;
     customer_name: string | null;
@@ -266,7 +266,7 @@ async function churnList(database: Database, actor: Actor, q: EarlyWarningsQuery
   }>(sql`
     select c.id as customer_id, c.name as customer_name, c.owner_id, u.name as owner_name, d.name as department_name, m.churn_level as level, m.churn_score as score,
       (case when c.importance_source = 'manual' then c.importance else coalesce(m.tier, c.importance) end) as tier, m.clv::text as clv,
-      case when jsonb_typeof(${signals}) = 'array' then ${signals} else '[]'::jsonb end as signals,
+      case when jsonb_typeof(${storedSignals}) = 'array' then ${storedSignals} else '[]'::jsonb end as signals,
       exists (select 1 from customer_warnings w where w.customer_id = c.id and w.kind = 'churn' and w.closed_at is null) as warning_open
     from customer_metrics m
     join customers c on c.id = m.customer_id

@@ -114,12 +114,14 @@ const tierExpr = sql`(case when c.importance_source = 'manual' then c.importance
 const stanceExpr = sql`(case when ${tierExpr} = 'vip' then 'win_back_hard' when ${tierExpr} = 'important' then 'win_back'
   when (m.abc_class = 'C' or m.margin <= 0) and m.lifecycle_stage = 'termination' then 'let_go' else 'opportunistic' end)`;
 
+/** The churn signals as a metrics row stores them (customer_metrics.reasons is json), wherever the pipeline kept them. */
+export const storedSignals = sql`(coalesce(m.reasons #> '{churn,signals}', m.reasons #> '{churn_level,signals}', m.reasons #> '{churnLevel,signals}'))::jsonb`;
+
 /** The churn signals of a metrics row, tolerant of where the pipeline keeps them: [{signal, contribution}]. */
 const signalsExpr = sql`coalesce((
     select jsonb_agg(jsonb_build_object('signal', coalesce(e->>'signal', e#>>'{}'), 'contribution', (e->>'contribution')::float8) order by o)
     from jsonb_array_elements(
-      case when jsonb_typeof(coalesce(m.reasons #> '{churn,signals}', m.reasons #> '{churn_level,signals}', m.reasons #> '{churnLevel,signals}')) = 'array'
-        then coalesce(m.reasons #> '{churn,signals}', m.reasons #> '{churn_level,signals}', m.reasons #> '{churnLevel,signals}') else '[]'::jsonb end
+      case when jsonb_typeof(${storedSignals}) = 'array' then ${storedSignals} else '[]'::jsonb end
     ) with ordinality s(e, o)
   ), '[]'::jsonb)`;
 

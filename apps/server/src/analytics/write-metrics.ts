@@ -82,7 +82,7 @@ async function writeChunk(database: Database, o: { runId: number; asOf: string; 
         case when i.frequency > 0 then i.monetary end,
         i.lifecycle_stage,
         case when i.had_scores and i.old_lifecycle_stage is not distinct from i.lifecycle_stage then coalesce(i.old_lifecycle_since, ${asOf}) else ${asOf} end,
-        i.tier, i.tier_score, i.loyalty_class, i.attitude_class, i.churn_score, i.churn_level, i.reasons::jsonb, now()
+        i.tier, i.tier_score, i.loyalty_class, i.attitude_class, i.churn_score, i.churn_level, i.reasons::json, now()
       from input i
       ${o.target === 'current' ? upsert : sql``}
       returning 1
