@@ -44,7 +44,7 @@ const COLUMNS: ReadonlyArray<readonly [string, string, Field, string?]> = [
   ['attitude_class', 'text', (w, c) => w.text(c.attitudeClass)],
   ['churn_score', 'float8', (w, c) => w.float8(c.churnScore)],
   ['churn_level', 'text', (w, c) => w.text(c.churnLevel)],
-  // the JSON text the scoring made, cast to jsonb by the statement
+  // the JSON text the scoring made, checked as json by the statement
   ['reasons', 'text', (w, c) => w.text(c.reasonsJson ?? JSON.stringify(c.reasons))],
 ];
 
@@ -52,7 +52,7 @@ const COLUMNS: ReadonlyArray<readonly [string, string, Field, string?]> = [
 export const METRIC_INPUT: ReadonlyArray<{ name: string; type: string; cast: string | null }> = COLUMNS.map(([name, type, , cast]) => ({ name, type, cast: cast ?? null }));
 
 /** Appends one customer's row. */
-export function writeRow(w: CopyBinaryWriter, c: ScoredCustomer, s: CustomerSummaryColumns, i: number): void {
+function writeRow(w: CopyBinaryWriter, c: ScoredCustomer, s: CustomerSummaryColumns, i: number): void {
   w.row(COLUMNS.length);
   for (let j = 0; j < COLUMNS.length; j++) COLUMNS[j]![2](w, c, s, i);
 }

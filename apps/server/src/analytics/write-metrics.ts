@@ -1,7 +1,7 @@
 // Write-back of a run's scores. Each chunk's rows are copied into a temporary table (binary COPY)
-// that one statement reads. A full run loads every customer into a fresh customer_metrics_next (big chunks,
-// no index to maintain), builds the key, indexes and foreign key afterwards and
-// swaps it in with one short transaction, so readers see the old scores or the new, never a mix.
+// that one statement reads. A full run loads every customer into a fresh customer_metrics_next
+// (big chunks, no index to maintain), builds the key, indexes and foreign key afterwards and swaps
+// it in with one short transaction, so readers see the old scores or the new, never a mix.
 // An incremental run upserts its few customers. Both append the class changes to
 // customer_metric_history and keep lifecycle_since from one join against the scores being replaced.
 import { sql } from 'drizzle-orm';
@@ -100,7 +100,6 @@ async function writeChunk(database: Database, o: { runId: number; asOf: string; 
     ],
     into: `${INPUT} (${METRIC_INPUT.map((c) => c.name).join(', ')})`,
     data: chunk.rows,
-    format: 'binary',
     then: statement,
   });
   return Object.fromEntries(result.map((r) => [r.metric, Number(r.n)]));

@@ -1,8 +1,8 @@
 // Bulk input through COPY: rows go into a table (typically a temporary one made for the purpose) and
 // a statement then reads them, all in one transaction on one connection. For a million rows this is
 // the cheap way in: array parameters (unnest) cost a bind that parses a literal per column and an
-// unnest over them. In the binary format (CopyBinaryWriter) numbers are not formatted on one side
-// and parsed on the other.
+// unnest over them. The rows are in COPY's binary format (CopyBinaryWriter): numbers are not
+// formatted on one side and parsed on the other.
 //   PostgreSQL: COPY … FROM STDIN on a pooled connection (pg-copy-streams).
 //   PGlite: COPY … FROM '/dev/blob', the data handed over as a Blob.
 import type { Pool } from 'pg';
@@ -91,9 +91,8 @@ export interface CopyThen {
   prepare: string[];
   /** The COPY target: `table (column, …)`. */
   into: string;
-  /** The rows: in COPY's text format (lines ending with a newline, as UTF-8 bytes or a string) or binary (CopyBinaryWriter). */
-  data: Uint8Array | string;
-  format?: 'text' | 'binary';
+  /** The rows in COPY's binary format, as CopyBinaryWriter makes them. */
+  data: Uint8Array;
   /** Run after the COPY, in the same transaction; its rows are returned. */
   then: SQL;
 }
@@ -112,13 +111,12 @@ const PIECE = 4 << 20;
 /** Runs `o.prepare`, copies `o.data` into `o.into` and runs `o.then`, in one transaction; the rows of `o.then`. */
 export async function copyThen<T extends Record<string, unknown>>(database: Database, o: CopyThen): Promise<T[]> {
   const { sql: text, params } = dialect.sqlToQuery(o.then);
-  const options = o.format === 'binary' ? ' with (format binary)' : '';
   // drizzle keeps the driver's client as `$client`: the pg Pool or the PGlite instance
   const client = (database.db as unknown as { $client: unknown }).$client;
   if (database.driver === 'pglite') {
     return (client as Pglite).transaction(async (tx) => {
       for (const p of o.prepare) await tx.exec(p);
-      await tx.query(`copy ${o.into} from '/dev/blob'${options}`, [], { blob: new Blob([o.data]) });
+      await tx.query(`copy ${o.into} from '/dev/blob' with (format binary)`, [], { blob: new Blob([o.data]) });
       return (await tx.query<T>(text, params)).rows;
     });
   }
@@ -128,12 +126,12 @@ export async function copyThen<T extends Record<string, unknown>>(database: Data
     await conn.query('begin');
     try {
       for (const p of o.prepare) await conn.query(p);
-      const stream = conn.query(copyFrom(`copy ${o.into} from stdin${options}`));
+      const stream = conn.query(copyFrom(`copy ${o.into} from stdin with (format binary)`));
       const done = new Promise<void>((resolve, reject) => {
         stream.on('finish', resolve);
         stream.on('error', reject);
       });
-      const bytes = typeof o.data === 'string' ? Buffer.from(o.data, 'utf8') : Buffer.from(o.data.buffer, o.data.byteOffset, o.data.byteLength);
+      const bytes = Buffer.from(o.data.buffer, o.data.byteOffset, o.data.byteLength);
       for (let k = 0; k < bytes.length; k += PIECE) stream.write(bytes.subarray(k, k + PIECE));
       stream.end();
       await done;
