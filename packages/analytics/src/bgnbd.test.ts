@@ -64,6 +64,55 @@ describe('BG/NBD on the CDNOW sample (2,357 customers, weeks)', () => {
   });
 });
 
+/**
+ * Customers who never drop out: Poisson purchases at gamma-distributed rates (r = 2, α = 10 weeks),
+ * from a first purchase at 0 to T. The BG/NBD optimum is then at the edge (a → 0, b → ∞).
+ */
+function withoutDropout(n: number): { x: Float64Array; tx: Float64Array; T: Float64Array } {
+  let seed = 20261125;
+  const uniform = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) + 0.5) / 2 ** 32;
+  // Gamma(2, 1) as the sum of two exponentials
+  const gamma2 = () => -Math.log(uniform()) - Math.log(uniform());
+  const x = new Float64Array(n);
+  const tx = new Float64Array(n);
+  const T = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    T[i] = 20 + Math.floor(uniform() * 60);
+    const rate = gamma2() / 10;
+    for (let t = -Math.log(uniform()) / rate; t <= T[i]!; t += -Math.log(uniform()) / rate) {
+      x[i]!++;
+      tx[i] = t;
+    }
+  }
+  return { x, tx, T };
+}
+
+describe('BG/NBD where nobody drops out (the optimum at the edge)', () => {
+  const data = withoutDropout(3000);
+  const settled = fitBgNbd(data, { skipStandardErrors: true });
+  // the search with no function tolerance: every one of its iterations
+  const exhaustive = fitBgNbd(data, { skipStandardErrors: true, functionTolerance: 0 });
+
+  it('ends at the edge, no later than the whole search', () => {
+    expect(settled.iterations).toBeLessThanOrEqual(exhaustive.iterations);
+    expect(['function', 'line_search']).toContain(settled.stoppedBy);
+    // no gradient vanishes at the edge: not converged, and the estimate says where it went
+    expect(settled.converged).toBe(false);
+    expect(settled.params.a / (settled.params.a + settled.params.b)).toBeLessThan(1e-3);
+  });
+
+  it('gives what the whole search gives, to well within what the data can tell', () => {
+    expect(Math.abs(settled.logLikelihood - exhaustive.logLikelihood)).toBeLessThan(1e-3);
+    expect(settled.params.r).toBeCloseTo(exhaustive.params.r, 3);
+    expect(settled.params.alpha).toBeCloseTo(exhaustive.params.alpha, 2);
+    // the scores a CRM shows from it: P(alive) and the next 52 weeks' purchases of typical customers
+    for (const [x, tx, T] of [[0, 0, 40], [3, 20, 40], [10, 70, 75]] as const) {
+      expect(bgnbdPAlive(settled.params, x, tx, T)).toBeCloseTo(bgnbdPAlive(exhaustive.params, x, tx, T), 4);
+      expect(bgnbdConditionalExpectedPurchases(settled.params, 52, x, tx, T)).toBeCloseTo(bgnbdConditionalExpectedPurchases(exhaustive.params, 52, x, tx, T), 3);
+    }
+  });
+});
+
 describe('BG/NBD predictions (properties)', () => {
   const params = fc.record({
     r: fc.double({ min: 0.05, max: 5, noNaN: true }),

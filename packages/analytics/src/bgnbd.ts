@@ -4,7 +4,7 @@ import { collapseSummary } from './summary.js';
 import type { CollapsedSummary, PurchaseSummary } from './summary.js';
 import { digamma, gammaln, hyp2f1 } from './special.js';
 import { hessianFromGradient, minimizeBfgs, standardErrors } from './optimize.js';
-import type { FitOptions, FitReport } from './fit-common.js';
+import { FIT_FUNCTION_TOLERANCE, type FitOptions, type FitReport } from './fit-common.js';
 
 export interface BgNbdParams {
   r: number;
@@ -176,7 +176,7 @@ export function fitBgNbd(data: PurchaseSummary | CollapsedSummary, options: FitO
   };
   const s = options.start ?? {};
   const start = [s.r ?? 1, s.alpha ?? 1, s.a ?? 1, s.b ?? 1].map(Math.log);
-  const res = minimizeBfgs(objective, start, { gradientTolerance: options.gradientTolerance ?? 1e-8, maxIterations: options.maxIterations ?? 500 });
+  const res = minimizeBfgs(objective, start, { gradientTolerance: options.gradientTolerance ?? 1e-8, maxIterations: options.maxIterations ?? 500, functionTolerance: options.functionTolerance ?? FIT_FUNCTION_TOLERANCE });
   const params = toParams(res.x.map(Math.exp));
   let se: BgNbdParams = { r: Number.NaN, alpha: Number.NaN, a: Number.NaN, b: Number.NaN };
   if (!options.skipStandardErrors) {
@@ -192,6 +192,7 @@ export function fitBgNbd(data: PurchaseSummary | CollapsedSummary, options: FitO
     standardErrors: se,
     gradientNorm: res.gradientNorm,
     converged: res.converged,
+    stoppedBy: res.stoppedBy,
     iterations: res.iterations,
     customers: W,
     patterns: d.x.length,

@@ -2,7 +2,7 @@
 // iso-value curves for customer base analysis", J. Marketing Research 42(4) (Colombo & Jiang 1999).
 import { digamma, gammaln } from './special.js';
 import { hessianFromGradient, minimizeBfgs, standardErrors } from './optimize.js';
-import type { FitOptions, FitReport } from './fit-common.js';
+import { FIT_FUNCTION_TOLERANCE, type FitOptions, type FitReport } from './fit-common.js';
 
 export interface GammaGammaParams {
   p: number;
@@ -151,6 +151,7 @@ export function fitGammaGamma(data: SpendSummary, options: FitOptions<GammaGamma
   const res = minimizeBfgs(objective, [st.p ?? 1, st.q ?? 1, st.gamma ?? 1].map(Math.log), {
     gradientTolerance: options.gradientTolerance ?? 1e-8,
     maxIterations: options.maxIterations ?? 500,
+    functionTolerance: options.functionTolerance ?? FIT_FUNCTION_TOLERANCE,
   });
   const params = toParams(res.x.map(Math.exp));
   let se: GammaGammaParams = { p: Number.NaN, q: Number.NaN, gamma: Number.NaN };
@@ -167,6 +168,7 @@ export function fitGammaGamma(data: SpendSummary, options: FitOptions<GammaGamma
     standardErrors: se,
     gradientNorm: res.gradientNorm,
     converged: res.converged,
+    stoppedBy: res.stoppedBy,
     iterations: res.iterations,
     customers: W,
     patterns: data.x.length,

@@ -1,10 +1,11 @@
 // @guanxi/analytics — the models of the analytical CRM as pure functions over typed arrays.
 export { gammaln, digamma, betaln, hyp2f1, logHyp2f1, logAddExp, logSubExp } from './special.js';
 export { minimizeBfgs, hessianFromGradient, numericalGradient, invert, standardErrors } from './optimize.js';
-export type { Objective, MinimizeOptions, MinimizeResult } from './optimize.js';
+export type { Objective, MinimizeOptions, MinimizeResult, MinimizeStop } from './optimize.js';
 export { collapseSummary, validateSummary } from './summary.js';
 export type { PurchaseSummary, CollapsedSummary } from './summary.js';
 export type { FitReport, FitOptions } from './fit-common.js';
+export { FIT_FUNCTION_TOLERANCE } from './fit-common.js';
 export { fitBgNbd, bgnbdLogLikelihood, bgnbdPAlive, bgnbdExpectedPurchases, bgnbdConditionalExpectedPurchases, bgnbdExpectedPurchasesIfAlive } from './bgnbd.js';
 export type { BgNbdParams, BgNbdFit } from './bgnbd.js';
 export {

@@ -10,7 +10,18 @@ export interface MinimizeOptions {
   /** Stop when the infinity norm of the gradient falls below this. */
   gradientTolerance?: number;
   maxIterations?: number;
+  /**
+   * Also stop when each of the last `functionPatience` (default 5) iterations lowered the value by
+   * less than this share of it (default 0: never). An optimum at the edge of the domain (a parameter
+   * going to 0 or ∞ in log space) has no point where the gradient vanishes: the value settles while
+   * the steps shrink, and without this the search spends every iteration left moving nothing.
+   */
+  functionTolerance?: number;
+  functionPatience?: number;
 }
+
+/** What ended the search: the gradient tolerance, the value settling, the iteration limit, or a step that found no decrease. */
+export type MinimizeStop = 'gradient' | 'function' | 'iterations' | 'line_search';
 
 export interface MinimizeResult {
   x: Float64Array;
@@ -19,7 +30,9 @@ export interface MinimizeResult {
   gradientNorm: number;
   iterations: number;
   evaluations: number;
+  /** The gradient tolerance was met (a settled value at the domain's edge is not convergence). */
   converged: boolean;
+  stoppedBy: MinimizeStop;
 }
 
 function dot(a: Float64Array, b: Float64Array): number {
@@ -39,6 +52,10 @@ export function minimizeBfgs(f: Objective, x0: ArrayLike<number>, options: Minim
   const n = x0.length;
   const tol = options.gradientTolerance ?? 1e-8;
   const maxIter = options.maxIterations ?? 500;
+  const ftol = options.functionTolerance ?? 0;
+  const patience = options.functionPatience ?? 5;
+  let settled = 0;
+  let stoppedBy: MinimizeStop = 'iterations';
   let x = Float64Array.from(x0);
   let g = new Float64Array(n);
   let fx = f(x, g);
@@ -58,7 +75,10 @@ export function minimizeBfgs(f: Objective, x0: ArrayLike<number>, options: Minim
   const Hy = new Float64Array(n);
   let iter = 0;
   for (; iter < maxIter; iter++) {
-    if (normInf(g) < tol) break;
+    if (normInf(g) < tol) {
+      stoppedBy = 'gradient';
+      break;
+    }
     for (let i = 0; i < n; i++) {
       let v = 0;
       for (let j = 0; j < n; j++) v -= H[i * n + j]! * g[j]!;
@@ -85,7 +105,10 @@ export function minimizeBfgs(f: Objective, x0: ArrayLike<number>, options: Minim
       }
       step *= Number.isFinite(fNew) ? 0.5 : 0.1;
     }
-    if (!accepted) break;
+    if (!accepted) {
+      stoppedBy = 'line_search';
+      break;
+    }
     for (let i = 0; i < n; i++) {
       s[i] = xNew[i]! - x[i]!;
       y[i] = gNew[i]! - g[i]!;
@@ -110,11 +133,20 @@ export function minimizeBfgs(f: Objective, x0: ArrayLike<number>, options: Minim
     x = Float64Array.from(xNew);
     g = Float64Array.from(gNew);
     const progress = Math.abs(fx - fNew);
+    settled = progress <= ftol * Math.max(1, Math.abs(fx)) ? settled + 1 : 0;
     fx = fNew;
-    if (progress === 0 && normInf(s) < 1e-15) break;
+    if (progress === 0 && normInf(s) < 1e-15) {
+      stoppedBy = 'line_search';
+      break;
+    }
+    if (ftol > 0 && settled >= patience) {
+      stoppedBy = 'function';
+      break;
+    }
   }
   const gradientNorm = normInf(g);
-  return { x, value: fx, gradient: g, gradientNorm, iterations: iter, evaluations, converged: gradientNorm < tol };
+  if (gradientNorm < tol) stoppedBy = 'gradient';
+  return { x, value: fx, gradient: g, gradientNorm, iterations: iter, evaluations, converged: gradientNorm < tol, stoppedBy };
 }
 
 /** Symmetric Hessian by central differences of an analytic (or numerical) gradient. */

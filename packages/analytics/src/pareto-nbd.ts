@@ -4,7 +4,7 @@ import { collapseSummary } from './summary.js';
 import type { CollapsedSummary, PurchaseSummary } from './summary.js';
 import { gammaln, logAddExp, logHyp2f1 } from './special.js';
 import { hessianFromGradient, minimizeBfgs, numericalGradient, standardErrors } from './optimize.js';
-import type { FitOptions, FitReport } from './fit-common.js';
+import { FIT_FUNCTION_TOLERANCE, type FitOptions, type FitReport } from './fit-common.js';
 
 export interface ParetoNbdParams {
   r: number;
@@ -143,7 +143,7 @@ export function fitParetoNbd(data: PurchaseSummary | CollapsedSummary, options: 
   };
   const st = options.start ?? {};
   const start = [st.r ?? 1, st.alpha ?? 1, st.s ?? 1, st.beta ?? 1].map(Math.log);
-  const res = minimizeBfgs(objective, start, { gradientTolerance: options.gradientTolerance ?? 1e-7, maxIterations: options.maxIterations ?? 500 });
+  const res = minimizeBfgs(objective, start, { gradientTolerance: options.gradientTolerance ?? 1e-7, maxIterations: options.maxIterations ?? 500, functionTolerance: options.functionTolerance ?? FIT_FUNCTION_TOLERANCE });
   const params = toParams(res.x.map(Math.exp));
   let se: ParetoNbdParams = { r: Number.NaN, alpha: Number.NaN, s: Number.NaN, beta: Number.NaN };
   if (!options.skipStandardErrors) {
@@ -157,6 +157,7 @@ export function fitParetoNbd(data: PurchaseSummary | CollapsedSummary, options: 
     standardErrors: se,
     gradientNorm: res.gradientNorm,
     converged: res.converged,
+    stoppedBy: res.stoppedBy,
     iterations: res.iterations,
     customers: W,
     patterns: d.x.length,

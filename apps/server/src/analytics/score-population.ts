@@ -467,12 +467,12 @@ export function startScoring(s: CustomerSummaryColumns, settings: AnalyticsSetti
         model: a.purchaseModel?.kind ?? null,
         unit: settings.clv.unit,
         purchaseModel: a.purchaseModel?.params ?? null,
-        bgnbd: a.bgnbd ? { params: a.bgnbd.params, standardErrors: a.bgnbd.standardErrors, logLikelihood: a.bgnbd.logLikelihood, converged: a.bgnbd.converged, iterations: a.bgnbd.iterations } : null,
+        bgnbd: a.bgnbd ? { params: a.bgnbd.params, standardErrors: a.bgnbd.standardErrors, logLikelihood: a.bgnbd.logLikelihood, converged: a.bgnbd.converged, stoppedBy: a.bgnbd.stoppedBy, iterations: a.bgnbd.iterations } : null,
         paretoNbd: a.paretoNbd
-          ? { params: a.paretoNbd.params, standardErrors: a.paretoNbd.standardErrors, logLikelihood: a.paretoNbd.logLikelihood, converged: a.paretoNbd.converged, iterations: a.paretoNbd.iterations }
+          ? { params: a.paretoNbd.params, standardErrors: a.paretoNbd.standardErrors, logLikelihood: a.paretoNbd.logLikelihood, converged: a.paretoNbd.converged, stoppedBy: a.paretoNbd.stoppedBy, iterations: a.paretoNbd.iterations }
           : null,
         gammaGamma: a.gammaGamma
-          ? { params: a.gammaGamma.params, standardErrors: a.gammaGamma.standardErrors, logLikelihood: a.gammaGamma.logLikelihood, converged: a.gammaGamma.converged, iterations: a.gammaGamma.iterations }
+          ? { params: a.gammaGamma.params, standardErrors: a.gammaGamma.standardErrors, logLikelihood: a.gammaGamma.logLikelihood, converged: a.gammaGamma.converged, stoppedBy: a.gammaGamma.stoppedBy, iterations: a.gammaGamma.iterations }
           : null,
         notes: a.notes,
         // the same remarks as codes and values, which the runs page shows in the reader's language
