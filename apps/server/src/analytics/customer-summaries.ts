@@ -22,6 +22,8 @@ export interface SummaryQuery {
   customerIds?: number[];
   /** Also the summary of a second calibration ending on this day (the model check), from the same pass. */
   checkEnd?: string;
+  /** Only the customers whose id is in this range (inclusive): one part of a full read split across connections. */
+  idRange?: { from: number; to: number };
 }
 
 /** The calibration summary of the model check: calibration up to `checkEnd`, the rest of the observation as holdout. */
@@ -150,7 +152,8 @@ export function summarySql(q: SummaryQuery): SQL {
   const asOfDay = dayOf(q.asOf);
   const calEnd = q.calibrationEnd ? dayOf(q.calibrationEnd) : sql`(${asOfDay} - 1)`;
   const ids = q.customerIds ? sql`${`{${q.customerIds.join(',')}}`}::bigint[]` : null;
-  const only = (col: SQL) => (ids ? sql`and ${col} = any(${ids})` : sql``);
+  const only = (col: SQL) =>
+    ids ? sql`and ${col} = any(${ids})` : q.idRange ? sql`and ${col} between ${q.idRange.from} and ${q.idRange.to}` : sql``;
   const counted = (o: string) => {
     const c = (name: string) => sql.raw(`${o}.${name}`);
     return sql`${c('deleted_at')} is null and ${c('status')} in ('confirmed', 'fulfilled') and ${c('order_date')} < ${asOf}
@@ -203,7 +206,7 @@ export function summarySql(q: SummaryQuery): SQL {
           : // every customer: the instalments alone (their customer is the order's), less the few of deleted orders
             // (orders_deleted_idx) — joining orders hashed all 10M of them (~9 s of the aggregate's first batch)
             sql`from payment_instalments i
-      where i.deleted_at is null and not exists (select 1 from orders o where o.id = i.order_id and o.deleted_at is not null)`
+      where i.deleted_at is null and not exists (select 1 from orders o where o.id = i.order_id and o.deleted_at is not null) ${only(sql`i.customer_id`)}`
       }
       group by 1
     ),
@@ -258,26 +261,30 @@ class Columns {
   take(name: string): Float64Array {
     return this.f[name]!.slice(0, this.n);
   }
+  /** The parts' rows one after another, in the order given. */
+  static concat(parts: Columns[]): Columns {
+    const first = parts[0]!;
+    const all = new Columns(first.floats, Object.keys(first.s));
+    all.ensure(parts.reduce((n, p) => n + p.n, 0));
+    for (const p of parts) {
+      for (const k of first.floats) all.f[k]!.set(p.f[k]!.subarray(0, p.n), all.n);
+      for (const k of Object.keys(first.s)) for (const v of p.s[k]!) all.s[k]!.push(v);
+      all.n += p.n;
+    }
+    return all;
+  }
 }
 
 const FLOATS = [
   'id', 'firstDay', 'lastDay', 'recencyDays', 'frequency', 'monetary', 'margin', 'x', 'tx', 'T', 'meanSpend', 'trend', 'spendTrend', 'holdout', 'holdoutRevenue',
   'overdueDays', 'satisfaction', 'openComplaints', 'purchased', 'cx', 'ctx', 'cT', 'cMeanSpend', 'cHoldout', 'cHoldoutRevenue',
 ] as const;
+const STRINGS = ['monetaryText', 'marginText', 'overdueBalance'] as const;
 
-export async function readCustomerSummaries(database: Database, q: SummaryQuery): Promise<CustomerSummaryColumns> {
-  const cols = new Columns(FLOATS, ['monetaryText', 'marginText', 'overdueBalance']);
+/** The summary rows of one query into columns, batch by batch. */
+async function readPart(database: Database, q: SummaryQuery, settings: Record<string, string>): Promise<Columns> {
+  const cols = new Columns(FLOATS, STRINGS);
   const asOfDay = Math.round(Date.parse(`${q.asOf}T00:00:00Z`) / 86_400_000);
-  // the per-customer hashes (returns, overdue, surveys) stay in memory instead of spilling in batches;
-  // a few customers (incremental) take milliseconds to run, more than JIT would take to compile
-  // Every customer: the default random_page_cost (4, a disk's) had the cursor hash all 10M orders to
-  // find the ~90,000 of the returns (3.5 s) instead of looking each up by key in pages that are in
-  // memory (0.8 s); 1.1 is the usual figure for SSDs and cached data. The aggregate went from 29 to 25 s.
-  const settings: Record<string, string> = q.customerIds ? { work_mem: '128MB', jit: 'off' } : { work_mem: '128MB', random_page_cost: '1.1' };
-  // PGlite has no autovacuum, so its tables never get statistics and the planner takes them for
-  // empty: it then re-ran the per-customer side aggregates once per customer (127 s for the 3,000
-  // demo customers). Statistics of the tables read here, taken before a full read, cost a moment.
-  if (!q.customerIds) await refreshStatistics(database, ['customers', 'orders', 'order_returns', 'payment_instalments', 'return_visits', 'tickets']);
   for await (const batch of cursorRows<Row>(database, summarySql(q), 10_000, settings)) {
     cols.ensure(batch.length);
     const f = cols.f;
@@ -330,6 +337,50 @@ export async function readCustomerSummaries(database: Database, q: SummaryQuery)
       f.holdout![i] = q.calibrationEnd ? Number(r.holdout) : Number.NaN;
     }
   }
+  return cols;
+}
+
+/**
+ * Parts a full read on PostgreSQL is split into, by customer id, each read on a connection of its
+ * own at once: a cursor gets no parallel plan, and one backend took ~18 s of the ~20 s aggregate of
+ * 10M orders alone (bench/analytics-refresh/notes.md). PGlite has one connection: one part.
+ */
+export const FULL_READ_PARTS = 2;
+
+/**
+ * Ascending id ranges of equal width over the live customers' ids (ids are handed out in sequence,
+ * so about equal parts; their quantiles took a sort of every id, ~1 s at 1M customers).
+ */
+async function idRanges(database: Database, parts: number): Promise<Array<{ from: number; to: number }>> {
+  const [r] = await database.rows<{ lo: number | null; hi: number | null }>(
+    sql`select min(id) as lo, max(id) as hi from customers where deleted_at is null and merged_into is null`,
+  );
+  if (r?.lo === null || r?.lo === undefined || r.hi === null) return [];
+  const lo = Number(r.lo);
+  const hi = Number(r.hi);
+  const width = Math.ceil((hi - lo + 1) / parts);
+  const ranges: Array<{ from: number; to: number }> = [];
+  for (let from = lo; from <= hi; from += width) ranges.push({ from, to: Math.min(hi, from + width - 1) });
+  return ranges;
+}
+
+export async function readCustomerSummaries(database: Database, q: SummaryQuery): Promise<CustomerSummaryColumns> {
+  // the per-customer hashes (returns, overdue, surveys) stay in memory instead of spilling in batches;
+  // a few customers (incremental) take milliseconds to run, more than JIT would take to compile
+  // Every customer: the default random_page_cost (4, a disk's) had the cursor hash all 10M orders to
+  // find the ~90,000 of the returns (3.5 s) instead of looking each up by key in pages that are in
+  // memory (0.8 s); 1.1 is the usual figure for SSDs and cached data. The aggregate went from 29 to 25 s.
+  const settings: Record<string, string> = q.customerIds ? { work_mem: '128MB', jit: 'off' } : { work_mem: '128MB', random_page_cost: '1.1' };
+  // PGlite has no autovacuum, so its tables never get statistics and the planner takes them for
+  // empty: it then re-ran the per-customer side aggregates once per customer (127 s for the 3,000
+  // demo customers). Statistics of the tables read here, taken before a full read, cost a moment.
+  if (!q.customerIds) await refreshStatistics(database, ['customers', 'orders', 'order_returns', 'payment_instalments', 'return_visits', 'tickets']);
+  // Each part reads in a snapshot of its own, a moment apart: a customer's rows all come from one
+  // of them, and an order committed in between is after the run's mark (orders_seen_until), so the
+  // next incremental run takes it as a change.
+  const ranges = !q.customerIds && !q.idRange && database.driver !== 'pglite' ? await idRanges(database, FULL_READ_PARTS) : null;
+  const parts = ranges && ranges.length > 1 ? await Promise.all(ranges.map((idRange) => readPart(database, { ...q, idRange }, settings))) : [await readPart(database, q, settings)];
+  const cols = parts.length === 1 ? parts[0]! : Columns.concat(parts);
   const t = (k: (typeof FLOATS)[number]) => cols.take(k);
   return {
     n: cols.n,
