@@ -182,14 +182,9 @@ async function work(database: Database, runId: number, settings: AnalyticsSettin
     const job = { summary, settings, frozen, chunk: mode === 'full' ? LOAD_CHUNK : WRITE_CHUNK, checkEnd };
     scoring = scorer ? scoreInWorker(job, scorer) : scoreInWorker(job);
     const total = summary.n;
-    // An incremental run writes each chunk while the worker renders the next. A full run writes once
-    // the scoring is done: overlapped, the worker and the backend loading the scores took two cores'
-    // worth of CPU for a minute, and the customer list's p95 under 4 clients went from 70–78 ms to
-    // 101–105 ms (bench/analytics-refresh/notes.md) for ~12 s gained.
-    if (mode === 'full') {
-      await scoring.done;
-      lap('score');
-    }
+    // Each chunk is written while the worker renders the next. (A full run once wrote after the
+    // scoring: when the scoring took 41 s, overlapping it with the load had the customer list's p95
+    // under 4 clients go past 100 ms; bench/analytics-refresh/notes.md.)
     // a full run replaces the table as a whole (customers deleted or merged since keep no stale scores)
     written = await (mode === 'full' ? replaceMetrics : writeMetrics)(database, {
       runId,
@@ -207,8 +202,8 @@ async function work(database: Database, runId: number, settings: AnalyticsSettin
     await orderRollups?.catch(() => {});
     throw e;
   }
-  // an incremental run's scoring's own time; its write is the wall time of scoring and writing together
-  if (mode !== 'full') timings.score = scores.ms;
+  // the scoring's own time; the write is the wall time of scoring and writing together
+  timings.score = scores.ms;
   scoresWritten.resolve();
   lap('write');
   // Three phases read the written scores and none reads what another writes, so they go on two
