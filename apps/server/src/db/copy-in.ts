@@ -70,13 +70,30 @@ export class CopyBinaryWriter {
     this.at = this.buf.writeInt32BE(8, this.at);
     this.at = this.buf.writeDoubleBE(v, this.at);
   }
-  /** Text (UTF-8), for text columns and anything PostgreSQL casts from text in the statement that reads it. */
+  /**
+   * Text (UTF-8), for text columns and anything PostgreSQL casts from text in the statement that reads
+   * it. Written once, its length put before it after: short ASCII (class names, amounts) byte by byte,
+   * the rest by the encoder, with room for the longest UTF-8 it can be (3 bytes per UTF-16 unit).
+   */
   text(v: string | null | undefined): void {
     if (v === null || v === undefined) return this.null();
-    const n = Buffer.byteLength(v, 'utf8');
-    this.room(4 + n);
-    this.at = this.buf.writeInt32BE(n, this.at);
-    this.at += this.buf.write(v, this.at, 'utf8');
+    const len = v.length;
+    this.room(4 + 3 * len);
+    const start = this.at + 4;
+    let n = -1;
+    if (len <= 64) {
+      const b = this.buf;
+      let k = 0;
+      for (; k < len; k++) {
+        const c = v.charCodeAt(k);
+        if (c >= 0x80) break;
+        b[start + k] = c;
+      }
+      if (k === len) n = len;
+    }
+    if (n < 0) n = this.buf.write(v, start, 'utf8');
+    this.buf.writeInt32BE(n, this.at);
+    this.at = start + n;
   }
   /** The stream so far with its trailer; the writer is not used after. */
   finish(): Uint8Array {
