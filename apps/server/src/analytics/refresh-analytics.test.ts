@@ -211,8 +211,10 @@ describe('a full refresh', () => {
     expect(run!.parameters).toMatchObject({ model: 'bgnbd', rfmBreakpoints: { method: 'ntile' } });
     expect((run!.parameters.bgnbd as { params: Record<string, number> }).params.r).toBeGreaterThan(0);
     expect(run!.parameters.modelCheck).toMatchObject({ holdoutDays: 90 });
-    const counts = run!.counts as { customers: number; scored: number; classes: Record<string, Record<string, number>> };
+    const counts = run!.counts as { customers: number; scored: number; scoredInWorker: boolean; classes: Record<string, Record<string, number>> };
     expect(counts.customers).toBe(29);
+    // scored in the scoring worker, not inline
+    expect(counts.scoredInWorker).toBe(true);
     // two customers never bought: the one without purchases and the one with a hand-set importance
     expect(counts.scored).toBe(27);
     expect(counts.classes.abcClass!.none).toBe(2);
