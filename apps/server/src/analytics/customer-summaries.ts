@@ -110,9 +110,9 @@ const dayOf = (d: string): SQL => sql`(${d}::date - date '1970-01-01')`;
  * customer: a purchase period is `p = (day − first) / unit` from the customer's first purchase and
  * `new_period` marks the first order of each period, so periods are counted without grouping by them.
  * `whole`: the calibration ends the day before the as-of, so every counted order is in it and the
- * holdout is empty — no per-row test for either (most of a full run's aggregate is these filters).
- * With `trends`, the early half's periods and spend; the late half's are the rest of the repeat ones
- * (outputColumns): the only period-0 start is the first purchase, so the repeat periods are x.
+ * holdout is empty — no per-order test for either (a third of the per-customer aggregate's time).
+ * With `trends`, the early half's periods and spend; the late half's are the rest of the repeat ones,
+ * in summarySql's final select: the only period-0 start is the first purchase, so the repeat periods are x.
  */
 function calibration(c: SQL, prefix: string, trends: boolean, whole: boolean): SQL {
   const col = (name: string) => sql.raw(`${prefix}${name}`);
@@ -199,7 +199,7 @@ export function summarySql(q: SummaryQuery): SQL {
             sql`from order_returns r join orders o on o.id = r.order_id
       where r.deleted_at is null and ${counted('o')}`
           : // every customer, or an id range: each return's order looked up by key — joined, a part's read
-            // hashed all of its orders (2.2M index entries for 18,000 returns: a second of a 5 s part)
+            // hashed all of its orders (2.2M index entries for 18,000 returns: half a second of a 5 s part)
             sql`from order_returns r
       cross join lateral (select o.customer_id from orders o where o.id = r.order_id and ${counted('o')} limit 1) o
       where r.deleted_at is null`
