@@ -3,10 +3,10 @@
 // summariseCustomers (analyze/summarise-customers.ts) does from a file, plus the CRM-only churn inputs.
 // One streaming pass: orders_analytics_idx gives the orders in (customer, date) order, window
 // functions find each order's period, a GroupAggregate folds them per customer (no sort, no hash
-// of millions of groups), and a cursor fills typed arrays batch by batch.
+// of millions of groups), and a binary COPY fills typed arrays as it streams (db/copy-out.ts).
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
-import { cursorRows } from '../db/cursor.js';
+import { copyOut } from '../db/copy-out.js';
 import { refreshStatistics } from '../db/statistics.js';
 
 export interface SummaryQuery {
@@ -72,37 +72,6 @@ export interface CustomerSummaryColumns {
 }
 
 
-interface Row extends Record<string, unknown> {
-  id: number;
-  first_day: number | null;
-  last_day: number | null;
-  frequency: number | null;
-  monetary: string | null;
-  margin: string | null;
-  x: number | null;
-  tx: number | null;
-  big_t: number | null;
-  mean_spend: number | null;
-  early: number | null;
-  late: number | null;
-  early_spend: number | null;
-  late_spend: number | null;
-  holdout: number | null;
-  holdout_revenue: number | null;
-  c_x: number | null;
-  c_tx: number | null;
-  c_t: number | null;
-  c_mean_spend: number | null;
-  c_holdout: number | null;
-  c_holdout_revenue: number | null;
-  overdue_days: number | null;
-  overdue_balance: string | null;
-  has_plan: boolean;
-  satisfaction: number | null;
-  complaints: number | null;
-}
-
-const num = (v: string | number | null | undefined): number => (v === null || v === undefined ? Number.NaN : Number(v));
 const dayOf = (d: string): SQL => sql`(${d}::date - date '1970-01-01')`;
 
 /**
@@ -295,68 +264,94 @@ const FLOATS = [
 ] as const;
 const STRINGS = ['monetaryText', 'marginText', 'overdueBalance'] as const;
 
-/** The summary rows of one query into columns, batch by batch. */
+/**
+ * The summary's columns as the binary COPY sends them: every number as float8 (read where it lies),
+ * the exact amounts as text. In select-list order; `F` indexes them by name.
+ */
+const OUT = [
+  'id', 'first_day', 'last_day', 'frequency', 'monetary', 'margin', 'x', 'tx', 'big_t', 'mean_spend', 'holdout', 'holdout_revenue', 'early', 'late', 'early_spend', 'late_spend',
+  'c_x', 'c_tx', 'c_t', 'c_mean_spend', 'c_holdout', 'c_holdout_revenue', 'overdue_days', 'overdue_balance', 'has_plan', 'satisfaction', 'complaints',
+] as const;
+const TEXT_OUT = new Set<string>(['monetary', 'margin', 'overdue_balance']);
+const F = Object.fromEntries(OUT.map((name, k) => [name, k])) as Record<(typeof OUT)[number], number>;
+
+/** One query's summary rows into columns, as the COPY streams them. */
 async function readPart(database: Database, q: SummaryQuery, settings: Record<string, string>): Promise<Columns> {
   const cols = new Columns(FLOATS, STRINGS);
   const asOfDay = Math.round(Date.parse(`${q.asOf}T00:00:00Z`) / 86_400_000);
-  for await (const batch of cursorRows<Row>(database, summarySql(q), 10_000, settings)) {
-    cols.ensure(batch.length);
-    const f = cols.f;
-    for (const r of batch) {
+  const select = OUT.map((name) => (TEXT_OUT.has(name) ? `s.${name}` : name === 'has_plan' ? `s.has_plan::int::float8` : `s.${name}::float8`)).join(', ');
+  // the check's columns exist only when asked for
+  const withCheck = Boolean(q.checkEnd);
+  const query = sql`select ${sql.raw(withCheck ? select : select.replace(/s\.c_(\w+)::float8/g, 'null::float8'))} from (${summarySql(q)}) s order by s.id`;
+  const { f, s } = cols;
+  const monetaryText = s.monetaryText!;
+  const marginText = s.marginText!;
+  const overdueBalance = s.overdueBalance!;
+  await copyOut(
+    database,
+    query,
+    (r) => {
+      cols.ensure(1);
       const i = cols.n++;
-      f.id![i] = Number(r.id);
-      cols.s.monetaryText!.push(r.monetary ?? '0');
-      cols.s.marginText!.push(r.margin ?? '0');
-      cols.s.overdueBalance!.push(r.overdue_balance ?? '0');
-      f.overdueDays![i] = r.has_plan ? (r.overdue_days === null ? 0 : Number(r.overdue_days)) : Number.NaN;
-      f.satisfaction![i] = num(r.satisfaction);
-      f.openComplaints![i] = Number(r.complaints ?? 0);
+      f.id![i] = r.float8(F.id);
+      const monetary = r.text(F.monetary);
+      const margin = r.text(F.margin);
+      monetaryText.push(monetary ?? '0');
+      marginText.push(margin ?? '0');
+      overdueBalance.push(r.text(F.overdue_balance) ?? '0');
+      const overdue = r.float8(F.overdue_days);
+      f.overdueDays![i] = r.float8(F.has_plan) === 1 ? (Number.isNaN(overdue) ? 0 : overdue) : Number.NaN;
+      f.satisfaction![i] = r.float8(F.satisfaction);
+      const complaints = r.float8(F.complaints);
+      f.openComplaints![i] = Number.isNaN(complaints) ? 0 : complaints;
       f.frequency![i] = 0;
       f.monetary![i] = 0;
       f.margin![i] = 0;
       f.holdoutRevenue![i] = 0;
       f.purchased![i] = 0;
-      if (r.frequency === null) continue;
+      if (r.isNull(F.frequency)) return;
       f.purchased![i] = 1;
-      f.firstDay![i] = Number(r.first_day);
-      f.lastDay![i] = Number(r.last_day);
-      f.recencyDays![i] = asOfDay - Number(r.last_day);
-      f.frequency![i] = Number(r.frequency);
-      f.monetary![i] = Number(r.monetary);
-      f.margin![i] = Number(r.margin);
-      f.holdoutRevenue![i] = num(r.holdout_revenue);
-      if (q.checkEnd) {
-        f.cHoldoutRevenue![i] = num(r.c_holdout_revenue);
-        if (r.c_t !== null) {
-          f.cx![i] = Number(r.c_x);
-          f.ctx![i] = Number(r.c_tx);
-          f.cT![i] = Number(r.c_t);
-          f.cMeanSpend![i] = Number(r.c_mean_spend);
-          f.cHoldout![i] = Number(r.c_holdout);
+      const lastDay = r.float8(F.last_day);
+      f.firstDay![i] = r.float8(F.first_day);
+      f.lastDay![i] = lastDay;
+      f.recencyDays![i] = asOfDay - lastDay;
+      f.frequency![i] = r.float8(F.frequency);
+      f.monetary![i] = Number(monetary);
+      f.margin![i] = Number(margin);
+      f.holdoutRevenue![i] = r.float8(F.holdout_revenue);
+      if (withCheck) {
+        f.cHoldoutRevenue![i] = r.float8(F.c_holdout_revenue);
+        if (!r.isNull(F.c_t)) {
+          f.cx![i] = r.float8(F.c_x);
+          f.ctx![i] = r.float8(F.c_tx);
+          f.cT![i] = r.float8(F.c_t);
+          f.cMeanSpend![i] = r.float8(F.c_mean_spend);
+          f.cHoldout![i] = r.float8(F.c_holdout);
         }
       }
-      if (r.big_t === null) continue; // first purchase after the calibration end
-      f.x![i] = Number(r.x);
-      f.tx![i] = Number(r.tx);
-      f.T![i] = Number(r.big_t);
-      f.meanSpend![i] = Number(r.mean_spend);
-      const early = Number(r.early);
-      const late = Number(r.late);
+      if (r.isNull(F.big_t)) return; // first purchase after the calibration end
+      f.x![i] = r.float8(F.x);
+      f.tx![i] = r.float8(F.tx);
+      f.T![i] = r.float8(F.big_t);
+      f.meanSpend![i] = r.float8(F.mean_spend);
+      const early = r.float8(F.early);
+      const late = r.float8(F.late);
       const m = Math.max(early, late);
       f.trend![i] = m === 0 ? 0 : (late - early) / m;
-      const es = Number(r.early_spend);
-      const ls = Number(r.late_spend);
+      const es = r.float8(F.early_spend);
+      const ls = r.float8(F.late_spend);
       const ms = Math.max(es, ls);
       f.spendTrend![i] = ms === 0 ? 0 : (ls - es) / ms;
-      f.holdout![i] = q.calibrationEnd ? Number(r.holdout) : Number.NaN;
-    }
-  }
+      f.holdout![i] = q.calibrationEnd ? r.float8(F.holdout) : Number.NaN;
+    },
+    settings,
+  );
   return cols;
 }
 
 /**
  * Parts a full read on PostgreSQL is split into, by customer id, each read on a connection of its
- * own at once: a cursor gets no parallel plan, and one backend took ~18 s of the ~20 s aggregate of
+ * own at once: the ordered pass gets no parallel plan, and one backend took ~18 s of the ~20 s aggregate of
  * 10M orders alone (bench/analytics-refresh/notes.md). PGlite has one connection: one part.
  */
 export const FULL_READ_PARTS = 2;
@@ -387,7 +382,7 @@ async function idRanges(database: Database, parts: number): Promise<Array<{ from
 export async function readCustomerSummaries(database: Database, q: SummaryQuery): Promise<CustomerSummaryColumns> {
   // the per-customer hashes (returns, overdue, surveys) stay in memory instead of spilling in batches;
   // a few customers (incremental) take milliseconds to run, more than JIT would take to compile
-  // Every customer: the default random_page_cost (4, a disk's) had the cursor hash all 10M orders to
+  // Every customer: the default random_page_cost (4, a disk's) had the read hash all 10M orders to
   // find the ~90,000 of the returns (3.5 s) instead of looking each up by key in pages that are in
   // memory (0.8 s); 1.1 is the usual figure for SSDs and cached data. The aggregate went from 29 to 25 s.
   const settings: Record<string, string> = q.customerIds ? { work_mem: '128MB', jit: 'off' } : { work_mem: '128MB', random_page_cost: '1.1' };

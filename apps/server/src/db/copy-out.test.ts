@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { createTestContext, type TestContext } from '../test/test-app.js';
+import { CopyBinaryWriter } from './copy-in.js';
+import { BinaryCopyDecoder, copyOut, inlineParameters, type BinaryRow } from './copy-out.js';
+
+let t: TestContext;
+beforeAll(async () => {
+  t = await createTestContext();
+});
+afterAll(async () => t.close());
+
+interface Got {
+  f: number;
+  t: string | null;
+  b: boolean | null;
+  nothing: boolean;
+}
+const take = (out: Got[]) => (r: BinaryRow) => out.push({ f: r.float8(0), t: r.text(1), b: r.bool(2), nothing: r.isNull(3) });
+
+describe('COPY out', () => {
+  it('reads every row in order, with its floats, text beyond ASCII, booleans and nulls, the parameters written in as literals', async () => {
+    const got: Got[] = [];
+    const quote = `it's a "quote" \\ and 关系`;
+    const n = await copyOut(
+      t.database,
+      sql`select g::float8 / 4, case when g % 3 = 0 then null else ${quote} || g end, case when g % 5 = 0 then null else g % 2 = 0 end, null::float8
+        from generate_series(1, ${30_000}) g where ${quote} = ${quote} order by g`,
+      take(got),
+    );
+    expect(n).toBe(30_000);
+    expect(got).toHaveLength(30_000);
+    for (const [k, r] of got.entries()) {
+      const g = k + 1;
+      expect(r).toEqual({ f: g / 4, t: g % 3 === 0 ? null : `${quote}${g}`, b: g % 5 === 0 ? null : g % 2 === 0, nothing: true });
+    }
+  });
+
+  it('fails with the database error and leaves the connection usable', async () => {
+    await expect(copyOut(t.database, sql`select g::float8 from generate_series(1, ${5}) g`, () => {})).resolves.toBe(5);
+    await expect(copyOut(t.database, sql`select (1 / (g - 3))::float8 from generate_series(1, 5) g`, () => {})).rejects.toThrow(/division by zero/);
+    const [r] = await t.database.rows<{ ok: number }>(sql`select 1 as ok`);
+    expect(r!.ok).toBe(1);
+  });
+
+  it('completes a row cut between chunks, however the stream is cut', () => {
+    const w = new CopyBinaryWriter(8);
+    for (let g = 1; g <= 50; g++) {
+      w.row(4);
+      w.float8(g);
+      w.text(g % 4 === 0 ? null : `行${g}`);
+      w.null();
+      w.null();
+    }
+    const bytes = Buffer.from(w.finish());
+    for (const size of [1, 2, 3, 7, 19, 64, bytes.length]) {
+      const got: Got[] = [];
+      const decoder = new BinaryCopyDecoder(take(got));
+      for (let at = 0; at < bytes.length; at += size) decoder.push(bytes.subarray(at, at + size));
+      decoder.finish();
+      expect(got.map((r) => [r.f, r.t])).toEqual(Array.from({ length: 50 }, (_, k) => [k + 1, (k + 1) % 4 === 0 ? null : `行${k + 1}`]));
+    }
+    const cut = new BinaryCopyDecoder(() => {});
+    cut.push(bytes.subarray(0, bytes.length - 5));
+    expect(() => cut.finish()).toThrow(/middle of a row/);
+  });
+
+  it('writes parameters as literals and refuses what it cannot write', () => {
+    expect(inlineParameters(sql`select ${"o'k"}, ${2.5}, ${true}, ${null}`)).toBe(`select 'o''k', 2.5, true, null`);
+    expect(() => inlineParameters(sql`select ${Number.NaN}`)).toThrow(/finite/);
+    expect(() => inlineParameters(sql`select ${{ a: 1 } as unknown as string}`)).toThrow(/cannot be written/);
+  });
+});
