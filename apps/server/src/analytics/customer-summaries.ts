@@ -24,6 +24,32 @@ export interface SummaryQuery {
   checkEnd?: string;
   /** Only the customers whose id is in this range (inclusive): one part of a full read split across connections. */
   idRange?: { from: number; to: number };
+  /** Also what the dashboards' class rows need besides the scores (CustomerSummaryColumns.rollup). */
+  rollupKeys?: boolean;
+}
+
+/**
+ * What a full run's class rows (class-rows.ts) need of each customer besides its scores, read in the
+ * same pass: the owner and region the dashboards' per-customer record counts it under (its current
+ * ones when it has no record yet), and its previous scores' lifecycle stage and since when.
+ */
+export interface RollupKeyColumns {
+  /** Owner id (NaN: none). */
+  owner: Float64Array;
+  /** Index into `provinces` ('' when unknown). */
+  province: Float64Array;
+  provinces: string[];
+  /** 1 when the customer has a record (analytics_rollup_customers), 0 when `owner` and `province` are its current ones. */
+  recorded: Uint8Array;
+  /** 1 when the customer had scores before this run. */
+  hadScores: Uint8Array;
+  /** Index into `stages` of the previous lifecycle stage (-1: none). */
+  oldStage: Float64Array;
+  stages: string[];
+  /** Days since 1970-01-01 of the previous lifecycle_since (NaN: none). */
+  oldSince: Float64Array;
+  /** The as-of day (days since 1970-01-01): days in stage are counted to it. */
+  asOfDay: number;
 }
 
 /** The calibration summary of the model check: calibration up to `checkEnd`, the rest of the observation as holdout. */
@@ -69,6 +95,8 @@ export interface CustomerSummaryColumns {
   openComplaints: Float64Array;
   /** Present when asked for with `checkEnd`. */
   check?: CalibrationColumns;
+  /** Present when asked for with `rollupKeys`. */
+  rollup?: RollupKeyColumns;
 }
 
 
@@ -209,12 +237,21 @@ export function summarySql(q: SummaryQuery): SQL {
            ${checkEnd ? sql`${modelColumns(q.unitDays, 'c_')},` : sql``}
            od.days as overdue_days, od.balance::text as overdue_balance, od.customer_id is not null as has_plan,
            sv.satisfaction, cp.open as complaints
+           ${
+             q.rollupKeys
+               ? sql`, rc.customer_id is not null as recorded,
+           case when rc.customer_id is not null then rc.owner_id else c.owner_id end as rollup_owner,
+           case when rc.customer_id is not null then rc.province else coalesce(c.province, '') end as rollup_province,
+           om.customer_id is not null as had_scores, om.lifecycle_stage as old_stage, om.lifecycle_since - date '1970-01-01' as old_since`
+               : sql``
+           }
     from customers c
     left join per_customer s on s.customer_id = c.id
     left join returned rt on rt.customer_id = c.id
     left join overdue od on od.customer_id = c.id
     left join surveys sv on sv.customer_id = c.id
     left join complaints cp on cp.customer_id = c.id
+    ${q.rollupKeys ? sql`left join analytics_rollup_customers rc on rc.customer_id = c.id left join customer_metrics om on om.customer_id = c.id` : sql``}
     where c.deleted_at is null and c.merged_into is null ${only(sql`c.id`)}
     order by c.id`;
 }
@@ -261,6 +298,7 @@ class Columns {
 const FLOATS = [
   'id', 'firstDay', 'lastDay', 'recencyDays', 'frequency', 'monetary', 'margin', 'x', 'tx', 'T', 'meanSpend', 'trend', 'spendTrend', 'holdout', 'holdoutRevenue',
   'overdueDays', 'satisfaction', 'openComplaints', 'purchased', 'cx', 'ctx', 'cT', 'cMeanSpend', 'cHoldout', 'cHoldoutRevenue',
+  'rollupOwner', 'rollupProvince', 'recorded', 'hadScores', 'oldStage', 'oldSince',
 ] as const;
 const STRINGS = ['monetaryText', 'marginText', 'overdueBalance'] as const;
 
@@ -272,17 +310,41 @@ const OUT = [
   'id', 'first_day', 'last_day', 'frequency', 'monetary', 'margin', 'x', 'tx', 'big_t', 'mean_spend', 'holdout', 'holdout_revenue', 'early', 'late', 'early_spend', 'late_spend',
   'c_x', 'c_tx', 'c_t', 'c_mean_spend', 'c_holdout', 'c_holdout_revenue', 'overdue_days', 'overdue_balance', 'has_plan', 'satisfaction', 'complaints',
 ] as const;
-const TEXT_OUT = new Set<string>(['monetary', 'margin', 'overdue_balance']);
-const F = Object.fromEntries(OUT.map((name, k) => [name, k])) as Record<(typeof OUT)[number], number>;
+const ROLLUP_OUT = ['recorded', 'rollup_owner', 'rollup_province', 'had_scores', 'old_stage', 'old_since'] as const;
+const TEXT_OUT = new Set<string>(['monetary', 'margin', 'overdue_balance', 'rollup_province', 'old_stage']);
+const BOOL_OUT = new Set<string>(['has_plan', 'recorded', 'had_scores']);
+const F = Object.fromEntries([...OUT, ...ROLLUP_OUT].map((name, k) => [name, k])) as Record<(typeof OUT)[number] | (typeof ROLLUP_OUT)[number], number>;
+
+/** Values of a text column as indexes into a list, shared by the parts of one read. */
+class Dictionary {
+  readonly values: string[] = [];
+  private readonly index = new Map<string, number>();
+  of(v: string): number {
+    let k = this.index.get(v);
+    if (k === undefined) {
+      k = this.values.length;
+      this.values.push(v);
+      this.index.set(v, k);
+    }
+    return k;
+  }
+}
+
+/** The summary as readPart reads it: OUT's columns (and ROLLUP_OUT's when asked for) as float8 or text, in id order. */
+export function summaryReadSql(q: SummaryQuery): SQL {
+  const select = [...OUT, ...(q.rollupKeys ? ROLLUP_OUT : [])]
+    .map((name) => (TEXT_OUT.has(name) ? `s.${name}` : BOOL_OUT.has(name) ? `s.${name}::int::float8` : `s.${name}::float8`))
+    .join(', ');
+  // the check's columns exist only when asked for
+  return sql`select ${sql.raw(q.checkEnd ? select : select.replace(/s\.c_(\w+)::float8/g, 'null::float8'))} from (${summarySql(q)}) s order by s.id`;
+}
 
 /** One query's summary rows into columns, as the COPY streams them. */
-async function readPart(database: Database, q: SummaryQuery, settings: Record<string, string>): Promise<Columns> {
+async function readPart(database: Database, q: SummaryQuery, settings: Record<string, string>, dictionaries: { provinces: Dictionary; stages: Dictionary }): Promise<Columns> {
   const cols = new Columns(FLOATS, STRINGS);
   const asOfDay = Math.round(Date.parse(`${q.asOf}T00:00:00Z`) / 86_400_000);
-  const select = OUT.map((name) => (TEXT_OUT.has(name) ? `s.${name}` : name === 'has_plan' ? `s.has_plan::int::float8` : `s.${name}::float8`)).join(', ');
-  // the check's columns exist only when asked for
   const withCheck = Boolean(q.checkEnd);
-  const query = sql`select ${sql.raw(withCheck ? select : select.replace(/s\.c_(\w+)::float8/g, 'null::float8'))} from (${summarySql(q)}) s order by s.id`;
+  const query = summaryReadSql(q);
   const { f, s } = cols;
   const monetaryText = s.monetaryText!;
   const marginText = s.marginText!;
@@ -302,6 +364,15 @@ async function readPart(database: Database, q: SummaryQuery, settings: Record<st
       const overdue = r.float8(F.overdue_days);
       f.overdueDays![i] = r.float8(F.has_plan) === 1 ? (Number.isNaN(overdue) ? 0 : overdue) : Number.NaN;
       f.satisfaction![i] = r.float8(F.satisfaction);
+      if (q.rollupKeys) {
+        f.recorded![i] = r.float8(F.recorded);
+        f.rollupOwner![i] = r.float8(F.rollup_owner);
+        f.rollupProvince![i] = dictionaries.provinces.of(r.text(F.rollup_province) ?? '');
+        f.hadScores![i] = r.float8(F.had_scores);
+        const stage = r.text(F.old_stage);
+        f.oldStage![i] = stage === null ? -1 : dictionaries.stages.of(stage);
+        f.oldSince![i] = r.float8(F.old_since);
+      }
       const complaints = r.float8(F.complaints);
       f.openComplaints![i] = Number.isNaN(complaints) ? 0 : complaints;
       f.frequency![i] = 0;
@@ -394,7 +465,11 @@ export async function readCustomerSummaries(database: Database, q: SummaryQuery)
   // of them, and an order committed in between is after the run's mark (orders_seen_until), so the
   // next incremental run takes it as a change.
   const ranges = !q.customerIds && !q.idRange && database.driver !== 'pglite' ? await idRanges(database, FULL_READ_PARTS) : null;
-  const parts = ranges && ranges.length > 1 ? await Promise.all(ranges.map((idRange) => readPart(database, { ...q, idRange }, settings))) : [await readPart(database, q, settings)];
+  const dictionaries = { provinces: new Dictionary(), stages: new Dictionary() };
+  const parts =
+    ranges && ranges.length > 1
+      ? await Promise.all(ranges.map((idRange) => readPart(database, { ...q, idRange }, settings, dictionaries)))
+      : [await readPart(database, q, settings, dictionaries)];
   const cols = parts.length === 1 ? parts[0]! : Columns.concat(parts);
   const t = (k: (typeof FLOATS)[number]) => cols.take(k);
   return {
@@ -423,6 +498,21 @@ export async function readCustomerSummaries(database: Database, q: SummaryQuery)
     openComplaints: t('openComplaints'),
     ...(q.checkEnd
       ? { check: { x: t('cx'), tx: t('ctx'), T: t('cT'), meanSpend: t('cMeanSpend'), holdout: t('cHoldout'), holdoutRevenue: t('cHoldoutRevenue') } }
+      : {}),
+    ...(q.rollupKeys
+      ? {
+          rollup: {
+            owner: t('rollupOwner'),
+            province: t('rollupProvince'),
+            provinces: dictionaries.provinces.values,
+            recorded: Uint8Array.from(t('recorded')),
+            hadScores: Uint8Array.from(t('hadScores')),
+            oldStage: t('oldStage'),
+            stages: dictionaries.stages.values,
+            oldSince: t('oldSince'),
+            asOfDay: Math.round(Date.parse(`${q.asOf}T00:00:00Z`) / 86_400_000),
+          },
+        }
       : {}),
   };
 }

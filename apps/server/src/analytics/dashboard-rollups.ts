@@ -3,6 +3,7 @@
 // refresh and the dashboards' live path (filters the rollups cannot answer) use, so the two agree.
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
+import type { CountedClassRows } from './class-rows.js';
 
 /** Value band of a positive amount on a geometric scale (×1.1 per band): the Pareto curve's sample points. -1 for nothing. */
 export const valueBand = (col: SQL) => sql`case when ${col} > 0 then greatest(0, floor(ln(${col}::float8) / ln(1.1)))::int end`;
@@ -263,6 +264,8 @@ export interface RollupCounts {
   metricRows: number;
   cohortRows: number;
   flowRows: number;
+  /** A full rebuild's class rows: as the scoring counted them, or grouped by the database. */
+  classRowsBy?: 'scoring' | 'database';
 }
 
 /** A PostgreSQL array literal of text values (null elements as NULL), for one parameter per column. */
@@ -348,18 +351,31 @@ async function forRebuild(tx: Tx): Promise<void> {
   await tx.execute(sql`set local work_mem = '256MB'`);
 }
 
-/** The rollup state, locked until the transaction ends, and whether a delta may be applied to it. */
-async function lockState(database: Database, tx: Tx, runId: number) {
+/** The rollup state and whether a delta may be applied to it, as of run `runId` (locked until the transaction ends with `forUpdate`). */
+async function readState(database: Database, runId: number, o: { tx?: Tx; forUpdate: boolean }) {
   // gap: a run since the state's that did not finish may have written scores it never rolled up;
   // unrecorded: rollups kept from before the per-customer record existed (migration 0018)
   const [state] = await database.rows<{ run_id: number; revision: number; since: string; gap: boolean; unrecorded: boolean }>(
     sql`select s.run_id, s.revision, s.customers_seen_until::text as since,
         exists (select 1 from analytics_runs r where r.id > s.run_id and r.id < ${runId} and r.status <> 'succeeded') as gap,
         not exists (select 1 from analytics_rollup_customers) and exists (select 1 from analytics_metric_rollups) as unrecorded
-      from analytics_rollup_state s for update`,
-    tx,
+      from analytics_rollup_state s ${o.forUpdate ? sql`for update` : sql``}`,
+    o.tx,
   );
   return state ? { ...state, runId: Number(state.run_id), revision: Number(state.revision), deltaOk: !state.gap && !state.unrecorded } : null;
+}
+
+/** The rollup state, locked until the transaction ends, and whether a delta may be applied to it. */
+const lockState = (database: Database, tx: Tx, runId: number) => readState(database, runId, { tx, forUpdate: true });
+
+/**
+ * Whether a full run's order part (rebuildOrderRollups) would be a delta of the customers whose
+ * orders changed — a moment's work, which the run then does before its aggregate so that the summary
+ * reads the record the class rows count under (class-rows.ts).
+ */
+export async function orderDeltaPossible(database: Database, runId: number): Promise<boolean> {
+  const state = await readState(database, runId, { forUpdate: false });
+  return Boolean(state?.deltaOk);
 }
 
 /**
@@ -382,12 +398,70 @@ export async function rebuildOrderRollups(database: Database, o: { runId: number
   });
 }
 
-/** Every rollup and the per-customer record from scratch (the order part unless this run already did it): the scores of customer_metrics, every counted order, current owners and regions. */
-async function rebuildAll(database: Database, tx: Tx, ordersDone: OrderRollupCounts | null): Promise<Omit<RollupCounts, 'flowRows'>> {
+/**
+ * A full run's class rows as its scoring counted them (class-rows.ts), against the record as it was
+ * read with the summary: `revision` is the rollup state's revision then, unchanged over the read.
+ */
+export interface ScoredClassRows {
+  revision: number;
+  rows: CountedClassRows;
+}
+
+/** The rollup state's revision now (null before the first rollups). */
+export async function rollupRevision(database: Database): Promise<number | null> {
+  const [state] = await database.rows<{ revision: number }>(sql`select revision from analytics_rollup_state`);
+  return state ? Number(state.revision) : null;
+}
+
+/**
+ * Every rollup and the per-customer record from scratch (the order part unless this run already did
+ * it): the scores of customer_metrics, every counted order, current owners and regions. The class
+ * rows are those the scoring counted when they still hold: the record unchanged since it was read
+ * (the revision) and the customers counted the ones in customer_metrics; otherwise the database
+ * groups them.
+ */
+async function rebuildAll(
+  database: Database,
+  tx: Tx,
+  ordersDone: OrderRollupCounts | null,
+  o: { revision: number | null; counted: ScoredClassRows | null },
+): Promise<Omit<RollupCounts, 'flowRows'>> {
   const orders = ordersDone ?? (await rebuildOrderPart(database, tx));
+  const counted = ordersDone && o.counted && o.revision === o.counted.revision ? await takeCountedRows(database, tx, o.counted.rows) : null;
+  if (counted) return { how: 'full', orders: orders.how, customers: orders.customers + counted.added, metricRows: counted.metricRows, cohortRows: orders.cohortRows, classRowsBy: 'scoring' };
   const added = await completeMembers(tx);
   const metricRows = await rebuildMetricPart(database, tx);
-  return { how: 'full', orders: orders.how, customers: orders.customers + added, metricRows, cohortRows: orders.cohortRows };
+  return { how: 'full', orders: orders.how, customers: orders.customers + added, metricRows, cohortRows: orders.cohortRows, classRowsBy: 'database' };
+}
+
+/**
+ * The scoring's class rows in place of the old ones, with records for the customers it counted
+ * under their current owner and region for want of one; null (nothing written) when the customers
+ * it counted are not those of customer_metrics now (one deleted for good meanwhile).
+ */
+async function takeCountedRows(database: Database, tx: Tx, rows: CountedClassRows): Promise<{ added: number; metricRows: number } | null> {
+  const [metrics] = await database.rows<{ n: number }>(sql`select count(*)::int as n from customer_metrics`, tx);
+  if (Number(metrics?.n) !== rows.customers) return null;
+  const { ids, owners, provinces } = rows.unrecorded;
+  const added = ids.length
+    ? count(
+        await tx.execute(sql`
+    insert into analytics_rollup_customers (customer_id, owner_id, province)
+    select u.id, u.owner_id, u.province from unnest(${`{${ids.join(',')}}`}::bigint[], ${pgArray(owners.map((v) => (v === null ? null : String(v))))}::bigint[], ${pgArray(provinces)}::text[]) as u(id, owner_id, province)
+    where exists (select 1 from customers c where c.id = u.id)
+    on conflict (customer_id) do nothing`),
+      )
+    : 0;
+  // a customer gone meanwhile, or recorded after all: the database groups the rows (the records added stand, as completeMembers would add them)
+  if (added !== ids.length) return null;
+  await tx.execute(sql`analyze analytics_rollup_customers`);
+  await tx.execute(sql`delete from analytics_metric_rollups`);
+  const c = rows.columns;
+  const cols = METRIC_COLUMNS.map((name) => sql`${pgArray(c[name])}::${sql.raw(METRIC_TYPES[name])}[]`);
+  const inserted = await tx.execute(sql`
+    insert into analytics_metric_rollups (${sql.raw(METRIC_COLUMNS.join(', '))})
+    select * from unnest(${sql.join(cols, sql`, `)}) as r(${sql.raw(METRIC_COLUMNS.join(', '))})`);
+  return { added, metricRows: count(inserted) };
 }
 
 /**
@@ -502,6 +576,7 @@ export async function refreshDashboardRollups(
     changed,
     scoresWritten = Promise.resolve(),
     ordersRebuilt = null,
+    classRows = null,
   }: {
     runId: number;
     asOf: string;
@@ -510,6 +585,8 @@ export async function refreshDashboardRollups(
     scoresWritten?: Promise<void>;
     /** A full run's record and cohorts, rebuilt by rebuildOrderRollups in this run: only the class rows are left to rebuild. */
     ordersRebuilt?: OrderRollupCounts | null;
+    /** A full run's class rows as its scoring counted them, against the record rebuildOrderRollups left. */
+    classRows?: ScoredClassRows | null;
   },
 ): Promise<RollupCounts> {
   return database.db.transaction(async (tx) => {
@@ -519,7 +596,7 @@ export async function refreshDashboardRollups(
     const counts =
       changed && before && state && state.runId === before.stateRunId && state.revision === before.stateRevision && state.deltaOk
         ? await applyDelta(database, tx, { customerIds: changed.customerIds, before, since: state.since, scoresWritten })
-        : await scoresWritten.then(() => rebuildAll(database, tx, ordersRebuilt));
+        : await scoresWritten.then(() => rebuildAll(database, tx, ordersRebuilt, { revision: state?.revision ?? null, counted: classRows }));
 
     const grainOf = sql`case when grouping(c.owner_id) = 0 then 'owner' else 'province' end`;
     // Runs whose changes are not rolled up yet (this one, and any before the rollups existed), dated by their as-of day.

@@ -7,6 +7,7 @@ import { CopyBinaryWriter } from '../db/copy-in.js';
 import type { CustomerSummaryColumns } from './customer-summaries.js';
 import { classCounter, startScoring, type FrozenModel, type ScoredCustomer } from './score-population.js';
 import { modelCheck } from './model-check.js';
+import { ClassRowCounter, type CountedClassRows } from './class-rows.js';
 
 /** Writes one field of a customer's row. */
 type Field = (w: CopyBinaryWriter, c: ScoredCustomer, s: CustomerSummaryColumns, i: number) => void;
@@ -78,6 +79,8 @@ export interface ScoreSummary {
   frozen: FrozenModel | null;
   /** The model check of a full run (null when not asked for or without calibration buyers). */
   modelCheck: Record<string, unknown> | null;
+  /** The dashboards' class rows, when the summary came with its rollup keys and every amount could be counted exactly. */
+  classRows: CountedClassRows | null;
 }
 
 /**
@@ -95,6 +98,9 @@ export function scoreForWrite(
 ): ScoreSummary {
   const run = startScoring(s, settings, frozen ?? undefined, { explain: 'json' });
   const counter = classCounter();
+  // the dashboards' class rows of a full run, counted as each customer is rendered
+  const classRows = s.rollup ? new ClassRowCounter(s.rollup) : null;
+  let countable = classRows !== null;
   let scored = 0;
   for (let from = 0; from < run.n; from += chunk) {
     const to = Math.min(run.n, from + chunk);
@@ -105,6 +111,7 @@ export function scoreForWrite(
     for (let i = from; i < to; i++) {
       const c = run.score(i);
       counter.add(c);
+      if (countable && !classRows!.add(c, s, i)) countable = false;
       if (c.rfmSegment !== null) scored++;
       writeRow(w, c, s, i);
       firstId = Math.min(firstId, c.customerId);
@@ -113,5 +120,13 @@ export function scoreForWrite(
     onChunk({ to, firstId, lastId, rows: w.finish() });
   }
   const check = checkEnd ? modelCheck(settings, s, checkEnd) : null;
-  return { n: run.n, scored, classes: counter.counts, parameters: run.parameters, frozen: run.frozen, modelCheck: check };
+  return {
+    n: run.n,
+    scored,
+    classes: counter.counts,
+    parameters: run.parameters,
+    frozen: run.frozen,
+    modelCheck: check,
+    classRows: countable ? classRows!.finish() : null,
+  };
 }

@@ -11,7 +11,15 @@ import type { FrozenModel } from './score-population.js';
 import { scoreInWorker, warmScorer, type Scoring } from './score-in-worker.js';
 import { feedImportance, LOAD_CHUNK, replaceMetrics, WRITE_CHUNK, writeMetrics } from './write-metrics.js';
 import { syncCustomerWarnings } from './warnings.service.js';
-import { readRolledUpScores, rebuildOrderRollups, refreshDashboardRollups, type OrderRollupCounts } from './dashboard-rollups.js';
+import {
+  orderDeltaPossible,
+  readRolledUpScores,
+  rebuildOrderRollups,
+  refreshDashboardRollups,
+  rollupRevision,
+  type OrderRollupCounts,
+  type ScoredClassRows,
+} from './dashboard-rollups.js';
 
 /** Advisory lock key of the analytics refresh (unique among jobs/run-job.ts keys). */
 export const ANALYTICS_LOCK = 7_361_361;
@@ -132,22 +140,29 @@ async function work(database: Database, runId: number, settings: AnalyticsSettin
   let scoresWritten!: { resolve: () => void; reject: (e: unknown) => void };
   const written$ = new Promise<void>((resolve, reject) => (scoresWritten = { resolve, reject }));
   written$.catch(() => {});
-  // A full run's rebuild needs the new scores for its class rows only: on PostgreSQL the record and
-  // the cohorts are brought up to date meanwhile, in a transaction of their own — by the delta of the
-  // customers whose orders changed since the last run, or (no usable state) from every order.
+  // A full run's rebuild needs the new scores for its class rows only: the record and the cohorts are
+  // brought up to date in a transaction of their own — by the delta of the customers whose orders
+  // changed since the last run, or (no usable state) from every order. A delta takes a moment and is
+  // done first, on either database, so that the aggregate reads the record (owner and region) the
+  // scoring counts the class rows under (class-rows.ts); a rebuild from every order runs beside the
+  // aggregate on PostgreSQL (PGlite's one connection: within the rollups), and the database groups the class rows.
   let orderRollupsMs = 0;
-  const orderRollups: Promise<OrderRollupCounts> | null =
-    !ids && database.driver !== 'pglite'
-      ? (async () => {
-          const from = performance.now();
-          // the customers whose orders changed since the last run: the record and cohorts of the others stand
-          const counts = await rebuildOrderRollups(database, { runId, changedCustomerIds: last.seenUntil ? await changedCustomers(database, last.seenUntil) : null });
-          orderRollupsMs = Math.round(performance.now() - from);
-          return counts;
-        })()
-      : null;
+  const runOrderRollups = async () => {
+    const from = performance.now();
+    // the customers whose orders changed since the last run: the record and cohorts of the others stand
+    const counts = await rebuildOrderRollups(database, { runId, changedCustomerIds: last.seenUntil ? await changedCustomers(database, last.seenUntil) : null });
+    orderRollupsMs = Math.round(performance.now() - from);
+    return counts;
+  };
+  const orderPartFirst = !ids && last.seenUntil !== null && (await orderDeltaPossible(database, runId));
+  let orderRollups: Promise<OrderRollupCounts> | null = null;
+  if (orderPartFirst) orderRollups = Promise.resolve(await runOrderRollups());
+  else if (!ids && database.driver !== 'pglite') orderRollups = runOrderRollups();
   orderRollups?.catch(() => {});
-  const startRollups = () =>
+  // the record as the aggregate reads it: the class rows hold only if no one changes it before the rollups (its revision)
+  const revisionRead = orderPartFirst ? await rollupRevision(database) : null;
+  if (orderPartFirst) lap('orderPart');
+  const startRollups = (classRows: ScoredClassRows | null = null) =>
     rolledUpRead.then(async (before) =>
       refreshDashboardRollups(database, {
         runId,
@@ -155,6 +170,7 @@ async function work(database: Database, runId: number, settings: AnalyticsSettin
         ...(ids ? { changed: { customerIds: ids, before } } : {}),
         scoresWritten: written$,
         ordersRebuilt: orderRollups ? await orderRollups : null,
+        classRows,
       }),
     );
   const earlyRollups = ids && database.driver !== 'pglite' ? startRollups() : null;
@@ -168,10 +184,20 @@ async function work(database: Database, runId: number, settings: AnalyticsSettin
   // Whichever it is, it is ended whatever happens.
   const scorer = ids ? warmScorer() : null;
   let scoring: Scoring | null = null;
+  // set when the record did not change during the aggregate
+  let classRowsRevision: number | null = null;
   try {
     // a full run's model check gets its calibration summary from the same pass (extra columns)
     const checkEnd = mode === 'full' ? await checkEndFor(database, settings, asOf) : null;
-    summary = await readCustomerSummaries(database, { asOf, windowStart, unitDays, ...(ids ? { customerIds: ids } : {}), ...(checkEnd ? { checkEnd } : {}) });
+    summary = await readCustomerSummaries(database, {
+      asOf,
+      windowStart,
+      unitDays,
+      ...(ids ? { customerIds: ids } : {}),
+      ...(checkEnd ? { checkEnd } : {}),
+      ...(orderPartFirst ? { rollupKeys: true } : {}),
+    });
+    if (revisionRead !== null && (await rollupRevision(database)) === revisionRead) classRowsRevision = revisionRead;
     lap('aggregate');
     // the write overwrites what the before-read reads
     await rolledUpRead;
@@ -237,7 +263,8 @@ async function work(database: Database, runId: number, settings: AnalyticsSettin
   })();
   // incremental: by the delta of the changed customers (and of those moved to another owner or region meanwhile);
   // its time here is what was left of it after the write
-  const rollupsRun = (earlyRollups ?? startRollups()).then((r) => {
+  const counted = scores.classRows && classRowsRevision !== null ? { revision: classRowsRevision, rows: scores.classRows } : null;
+  const rollupsRun = (earlyRollups ?? startRollups(counted)).then((r) => {
     rollupsDone = true;
     timings.rollups = since();
     if (orderRollups) timings.rollupOrders = orderRollupsMs;
