@@ -10,7 +10,7 @@
 // integers of a fixed unit (cents, millionths, ten-thousandths) from the same stored values, rounded
 // as PostgreSQL rounds, and the bands are the same float8 arithmetic (dashboard-rollups.ts:
 // valueBand, clvBand); class-rows.test.ts holds both against the database.
-import type { CustomerSummaryColumns, RollupKeyColumns } from './customer-summaries.js';
+import type { CustomerSummaryColumns, PreviousScoreColumns, RollupKeyColumns } from './customer-summaries.js';
 import type { ScoredCustomer } from './score-population.js';
 
 /** PostgreSQL's ln(1.1) as valueBand divides by it: the numeric logarithm rounded to float8 (JavaScript's Math.log(1.1) differs in the last digits). */
@@ -30,6 +30,32 @@ export function clvBandOfCents(cents: number | null): number | null {
   const e = Math.floor(Math.log10(v) + 1e-9);
   const m = v / 10 ** e;
   return 3 * e + (m < 2 ? 0 : m < 5 ? 1 : 2);
+}
+
+/**
+ * A customer's lifecycle_since as the write keeps it (days since 1970-01-01): the previous one while
+ * the stage stays the same, else the as-of day.
+ */
+export function keptSince(p: PreviousScoreColumns, i: number, stage: string): number {
+  const old = p.classes.lifecycle_stage[i]!;
+  const since = p.since[i]!;
+  return p.hadScores[i] === 1 && old >= 0 && p.values[old] === stage && !Number.isNaN(since) ? since : p.asOfDay;
+}
+
+/**
+ * The decimals a customer's row stores, worked out once per customer for the row and the class rows:
+ * the CLV as the write sends it (two places), and it and the net revenue in cents (null past exact integers).
+ */
+export class StoredAmounts {
+  valueCents: number | null = null;
+  clvText: string | null = null;
+  clvCents: number | null = null;
+  of(c: ScoredCustomer, s: CustomerSummaryColumns, i: number): this {
+    this.valueCents = centsOf(s.monetaryText[i]!);
+    this.clvText = c.clv === null || !Number.isFinite(c.clv) ? null : c.clv.toFixed(2);
+    this.clvCents = this.clvText === null ? null : centsOf(this.clvText);
+    return this;
+  }
 }
 
 /** float8 round() as PostgreSQL does it (rint: halves to even). */
@@ -148,15 +174,16 @@ export class ClassRowCounter {
   private readonly magnitude = new Float64Array(SUMS);
   private customers = 0;
   private readonly unrecorded: CountedClassRows['unrecorded'] = { ids: [], owners: [], provinces: [] };
-  private readonly stageIndex: Map<string, number>;
   private readonly asOfDay: number;
   /** The amounts of the customer being added, in SUMS' order (customers first, always 1). */
   private readonly amounts = new Float64Array(SUMS);
   private readonly slotsOfCustomer = new Int32Array(KINDS.length);
 
-  constructor(private readonly keys: RollupKeyColumns) {
-    this.asOfDay = keys.asOfDay;
-    this.stageIndex = new Map(keys.stages.map((s, k) => [s, k]));
+  constructor(
+    private readonly keys: RollupKeyColumns,
+    private readonly previous: PreviousScoreColumns,
+  ) {
+    this.asOfDay = previous.asOfDay;
   }
 
   /** The slot of a class of kind `kind` by its key; k1 is the key's text unless given. */
@@ -196,16 +223,13 @@ export class ClassRowCounter {
   }
 
   /** Adds customer `i` of the summary with its scores `c`; false when an amount cannot be counted exactly (the rows are then not used). */
-  add(c: ScoredCustomer, s: CustomerSummaryColumns, i: number): boolean {
+  add(c: ScoredCustomer, s: CustomerSummaryColumns, i: number, amounts: StoredAmounts): boolean {
     const k = this.keys;
-    const value = centsOf(s.monetaryText[i]!);
-    const clv = c.clv === null || !Number.isFinite(c.clv) ? null : centsOf(c.clv.toFixed(2));
-    if (value === null || (c.clv !== null && Number.isFinite(c.clv) && clv === null)) return false;
+    const value = amounts.valueCents;
+    const clv = amounts.clvCents;
+    if (value === null || (amounts.clvText !== null && clv === null)) return false;
     // lifecycle_since as the write keeps it: the previous one while the stage stays, else the as-of
-    const old = k.oldStage[i]!;
-    const sameStage = k.hadScores[i] === 1 && (old < 0 ? false : this.stageIndex.get(c.lifecycleStage) === old);
-    const since = k.oldSince[i]!;
-    const days = sameStage && !Number.isNaN(since) ? this.asOfDay - since : 0;
+    const days = this.asOfDay - keptSince(this.previous, i, c.lifecycleStage);
     const ep = c.expectedPurchases !== null && Number.isFinite(c.expectedPurchases) ? c.expectedPurchases : null;
     const es = c.expectedSpend !== null && Number.isFinite(c.expectedSpend) ? c.expectedSpend : null;
     const v = this.amounts;

@@ -24,14 +24,35 @@ export interface SummaryQuery {
   checkEnd?: string;
   /** Only the customers whose id is in this range (inclusive): one part of a full read split across connections. */
   idRange?: { from: number; to: number };
-  /** Also what the dashboards' class rows need besides the scores (CustomerSummaryColumns.rollup). */
+  /** Also each customer's previous scores (CustomerSummaryColumns.previous): what a full run's write keeps or records as a change. */
+  previous?: boolean;
+  /** Also the owner and region the dashboards' record counts each customer under (CustomerSummaryColumns.rollup). */
   rollupKeys?: boolean;
 }
 
+/** The stored classes a run records changes of (customer_metric_history.metric), in trackedMetrics' order. */
+export const PREVIOUS_CLASSES = ['rfm_segment', 'abc_class', 'lifecycle_stage', 'tier', 'loyalty_class', 'churn_level'] as const;
+
 /**
- * What a full run's class rows (class-rows.ts) need of each customer besides its scores, read in the
- * same pass: the owner and region the dashboards' per-customer record counts it under (its current
- * ones when it has no record yet), and its previous scores' lifecycle stage and since when.
+ * Each customer's scores before this run, read in the same pass (a full run replaces the table, so
+ * the write cannot join them): whether it had any, its class of each PREVIOUS_CLASSES metric and its
+ * lifecycle_since.
+ */
+export interface PreviousScoreColumns {
+  /** 1 when the customer had scores before this run. */
+  hadScores: Uint8Array;
+  /** Per metric, the index into `values` of the previous class (-1: none). */
+  classes: Record<(typeof PREVIOUS_CLASSES)[number], Float64Array>;
+  values: string[];
+  /** Days since 1970-01-01 of the previous lifecycle_since (NaN: none). */
+  since: Float64Array;
+  /** The as-of day (days since 1970-01-01). */
+  asOfDay: number;
+}
+
+/**
+ * The owner and region the dashboards' per-customer record counts each customer under (its current
+ * ones when it has no record yet), for a full run's class rows (class-rows.ts).
  */
 export interface RollupKeyColumns {
   /** Owner id (NaN: none). */
@@ -41,15 +62,6 @@ export interface RollupKeyColumns {
   provinces: string[];
   /** 1 when the customer has a record (analytics_rollup_customers), 0 when `owner` and `province` are its current ones. */
   recorded: Uint8Array;
-  /** 1 when the customer had scores before this run. */
-  hadScores: Uint8Array;
-  /** Index into `stages` of the previous lifecycle stage (-1: none). */
-  oldStage: Float64Array;
-  stages: string[];
-  /** Days since 1970-01-01 of the previous lifecycle_since (NaN: none). */
-  oldSince: Float64Array;
-  /** The as-of day (days since 1970-01-01): days in stage are counted to it. */
-  asOfDay: number;
 }
 
 /** The calibration summary of the model check: calibration up to `checkEnd`, the rest of the observation as holdout. */
@@ -95,6 +107,8 @@ export interface CustomerSummaryColumns {
   openComplaints: Float64Array;
   /** Present when asked for with `checkEnd`. */
   check?: CalibrationColumns;
+  /** Present when asked for with `previous`. */
+  previous?: PreviousScoreColumns;
   /** Present when asked for with `rollupKeys`. */
   rollup?: RollupKeyColumns;
 }
@@ -171,7 +185,9 @@ export function summarySql(q: SummaryQuery): SQL {
              lag(o.order_date) over w - date '1970-01-01' as prev
       from orders o
       where ${counted('o')}
-      window w as (partition by o.customer_id order by o.order_date)
+      -- a rows frame: first_value is the partition's first row either way, and the default range frame
+      -- looked for each order's peers (1.22 → 1.02 s per 2.2M orders)
+      window w as (partition by o.customer_id order by o.order_date rows between unbounded preceding and current row)
     ),
     flagged as (
       -- amt: the float the models take (summed fast); amount stays numeric for the stored totals
@@ -238,11 +254,16 @@ export function summarySql(q: SummaryQuery): SQL {
            od.days as overdue_days, od.balance::text as overdue_balance, od.customer_id is not null as has_plan,
            sv.satisfaction, cp.open as complaints
            ${
+             q.previous
+               ? sql`, om.customer_id is not null as had_scores, om.lifecycle_since - date '1970-01-01' as old_since,
+           ${sql.raw(PREVIOUS_CLASSES.map((m) => `om.${m} as prev_${m}`).join(', '))}`
+               : sql``
+           }
+           ${
              q.rollupKeys
                ? sql`, rc.customer_id is not null as recorded,
            case when rc.customer_id is not null then rc.owner_id else c.owner_id end as rollup_owner,
-           case when rc.customer_id is not null then rc.province else coalesce(c.province, '') end as rollup_province,
-           om.customer_id is not null as had_scores, om.lifecycle_stage as old_stage, om.lifecycle_since - date '1970-01-01' as old_since`
+           case when rc.customer_id is not null then rc.province else coalesce(c.province, '') end as rollup_province`
                : sql``
            }
     from customers c
@@ -251,7 +272,8 @@ export function summarySql(q: SummaryQuery): SQL {
     left join overdue od on od.customer_id = c.id
     left join surveys sv on sv.customer_id = c.id
     left join complaints cp on cp.customer_id = c.id
-    ${q.rollupKeys ? sql`left join analytics_rollup_customers rc on rc.customer_id = c.id left join customer_metrics om on om.customer_id = c.id` : sql``}
+    ${q.previous ? sql`left join customer_metrics om on om.customer_id = c.id ${only(sql`om.customer_id`)}` : sql``}
+    ${q.rollupKeys ? sql`left join analytics_rollup_customers rc on rc.customer_id = c.id ${only(sql`rc.customer_id`)}` : sql``}
     where c.deleted_at is null and c.merged_into is null ${only(sql`c.id`)}
     order by c.id`;
 }
@@ -298,7 +320,7 @@ class Columns {
 const FLOATS = [
   'id', 'firstDay', 'lastDay', 'recencyDays', 'frequency', 'monetary', 'margin', 'x', 'tx', 'T', 'meanSpend', 'trend', 'spendTrend', 'holdout', 'holdoutRevenue',
   'overdueDays', 'satisfaction', 'openComplaints', 'purchased', 'cx', 'ctx', 'cT', 'cMeanSpend', 'cHoldout', 'cHoldoutRevenue',
-  'rollupOwner', 'rollupProvince', 'recorded', 'hadScores', 'oldStage', 'oldSince',
+  'hadScores', 'oldSince', ...PREVIOUS_CLASSES.map((m) => `prev_${m}` as const), 'rollupOwner', 'rollupProvince', 'recorded',
 ] as const;
 const STRINGS = ['monetaryText', 'marginText', 'overdueBalance'] as const;
 
@@ -310,10 +332,15 @@ const OUT = [
   'id', 'first_day', 'last_day', 'frequency', 'monetary', 'margin', 'x', 'tx', 'big_t', 'mean_spend', 'holdout', 'holdout_revenue', 'early', 'late', 'early_spend', 'late_spend',
   'c_x', 'c_tx', 'c_t', 'c_mean_spend', 'c_holdout', 'c_holdout_revenue', 'overdue_days', 'overdue_balance', 'has_plan', 'satisfaction', 'complaints',
 ] as const;
-const ROLLUP_OUT = ['recorded', 'rollup_owner', 'rollup_province', 'had_scores', 'old_stage', 'old_since'] as const;
-const TEXT_OUT = new Set<string>(['monetary', 'margin', 'overdue_balance', 'rollup_province', 'old_stage']);
+const PREVIOUS_OUT = ['had_scores', 'old_since', ...PREVIOUS_CLASSES.map((m) => `prev_${m}` as const)] as const;
+const ROLLUP_OUT = ['recorded', 'rollup_owner', 'rollup_province'] as const;
+const TEXT_OUT = new Set<string>(['monetary', 'margin', 'overdue_balance', 'rollup_province', ...PREVIOUS_CLASSES.map((m) => `prev_${m}`)]);
 const BOOL_OUT = new Set<string>(['has_plan', 'recorded', 'had_scores']);
-const F = Object.fromEntries([...OUT, ...ROLLUP_OUT].map((name, k) => [name, k])) as Record<(typeof OUT)[number] | (typeof ROLLUP_OUT)[number], number>;
+/** Field numbers of one read: OUT's, then PREVIOUS_OUT's and ROLLUP_OUT's when asked for. */
+function fieldsOf(q: SummaryQuery): Record<string, number> {
+  const names = [...OUT, ...(q.previous ? PREVIOUS_OUT : []), ...(q.rollupKeys ? ROLLUP_OUT : [])];
+  return Object.fromEntries(names.map((name, k) => [name, k]));
+}
 
 /** Values of a text column as indexes into a list, shared by the parts of one read. */
 class Dictionary {
@@ -330,9 +357,9 @@ class Dictionary {
   }
 }
 
-/** The summary as readPart reads it: OUT's columns (and ROLLUP_OUT's when asked for) as float8 or text, in id order. */
+/** The summary as readPart reads it: fieldsOf(q)'s columns as float8 or text, in id order. */
 export function summaryReadSql(q: SummaryQuery): SQL {
-  const select = [...OUT, ...(q.rollupKeys ? ROLLUP_OUT : [])]
+  const select = Object.keys(fieldsOf(q))
     .map((name) => (TEXT_OUT.has(name) ? `s.${name}` : BOOL_OUT.has(name) ? `s.${name}::int::float8` : `s.${name}::float8`))
     .join(', ');
   // the check's columns exist only when asked for
@@ -340,7 +367,9 @@ export function summaryReadSql(q: SummaryQuery): SQL {
 }
 
 /** One query's summary rows into columns, as the COPY streams them. */
-async function readPart(database: Database, q: SummaryQuery, settings: Record<string, string>, dictionaries: { provinces: Dictionary; stages: Dictionary }): Promise<Columns> {
+async function readPart(database: Database, q: SummaryQuery, settings: Record<string, string>, dictionaries: { provinces: Dictionary; classes: Dictionary }): Promise<Columns> {
+  const F = fieldsOf(q) as Record<(typeof OUT)[number] | (typeof PREVIOUS_OUT)[number] | (typeof ROLLUP_OUT)[number], number>;
+  const previous = PREVIOUS_CLASSES.map((m) => [F[`prev_${m}`], `prev_${m}`] as const);
   const cols = new Columns(FLOATS, STRINGS);
   const asOfDay = Math.round(Date.parse(`${q.asOf}T00:00:00Z`) / 86_400_000);
   const withCheck = Boolean(q.checkEnd);
@@ -364,14 +393,18 @@ async function readPart(database: Database, q: SummaryQuery, settings: Record<st
       const overdue = r.float8(F.overdue_days);
       f.overdueDays![i] = r.float8(F.has_plan) === 1 ? (Number.isNaN(overdue) ? 0 : overdue) : Number.NaN;
       f.satisfaction![i] = r.float8(F.satisfaction);
+      if (q.previous) {
+        f.hadScores![i] = r.float8(F.had_scores);
+        f.oldSince![i] = r.float8(F.old_since);
+        for (const [field, name] of previous) {
+          const v = r.text(field);
+          f[name]![i] = v === null ? -1 : dictionaries.classes.of(v);
+        }
+      }
       if (q.rollupKeys) {
         f.recorded![i] = r.float8(F.recorded);
         f.rollupOwner![i] = r.float8(F.rollup_owner);
         f.rollupProvince![i] = dictionaries.provinces.of(r.text(F.rollup_province) ?? '');
-        f.hadScores![i] = r.float8(F.had_scores);
-        const stage = r.text(F.old_stage);
-        f.oldStage![i] = stage === null ? -1 : dictionaries.stages.of(stage);
-        f.oldSince![i] = r.float8(F.old_since);
       }
       const complaints = r.float8(F.complaints);
       f.openComplaints![i] = Number.isNaN(complaints) ? 0 : complaints;
@@ -465,7 +498,7 @@ export async function readCustomerSummaries(database: Database, q: SummaryQuery)
   // of them, and an order committed in between is after the run's mark (orders_seen_until), so the
   // next incremental run takes it as a change.
   const ranges = !q.customerIds && !q.idRange && database.driver !== 'pglite' ? await idRanges(database, FULL_READ_PARTS) : null;
-  const dictionaries = { provinces: new Dictionary(), stages: new Dictionary() };
+  const dictionaries = { provinces: new Dictionary(), classes: new Dictionary() };
   const parts =
     ranges && ranges.length > 1
       ? await Promise.all(ranges.map((idRange) => readPart(database, { ...q, idRange }, settings, dictionaries)))
@@ -499,20 +532,19 @@ export async function readCustomerSummaries(database: Database, q: SummaryQuery)
     ...(q.checkEnd
       ? { check: { x: t('cx'), tx: t('ctx'), T: t('cT'), meanSpend: t('cMeanSpend'), holdout: t('cHoldout'), holdoutRevenue: t('cHoldoutRevenue') } }
       : {}),
-    ...(q.rollupKeys
+    ...(q.previous
       ? {
-          rollup: {
-            owner: t('rollupOwner'),
-            province: t('rollupProvince'),
-            provinces: dictionaries.provinces.values,
-            recorded: Uint8Array.from(t('recorded')),
+          previous: {
             hadScores: Uint8Array.from(t('hadScores')),
-            oldStage: t('oldStage'),
-            stages: dictionaries.stages.values,
-            oldSince: t('oldSince'),
+            classes: Object.fromEntries(PREVIOUS_CLASSES.map((m) => [m, t(`prev_${m}`)])) as PreviousScoreColumns['classes'],
+            values: dictionaries.classes.values,
+            since: t('oldSince'),
             asOfDay: Math.round(Date.parse(`${q.asOf}T00:00:00Z`) / 86_400_000),
           },
         }
+      : {}),
+    ...(q.rollupKeys
+      ? { rollup: { owner: t('rollupOwner'), province: t('rollupProvince'), provinces: dictionaries.provinces.values, recorded: Uint8Array.from(t('recorded')) } }
       : {}),
   };
 }

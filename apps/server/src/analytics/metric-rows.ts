@@ -7,7 +7,8 @@ import { CopyBinaryWriter } from '../db/copy-in.js';
 import type { CustomerSummaryColumns } from './customer-summaries.js';
 import { classCounter, startScoring, type FrozenModel, type ScoredCustomer } from './score-population.js';
 import { modelCheck } from './model-check.js';
-import { ClassRowCounter, type CountedClassRows } from './class-rows.js';
+import { centsOf, ClassRowCounter, keptSince, scaled, StoredAmounts, type CountedClassRows } from './class-rows.js';
+import { PREVIOUS_CLASSES, type PreviousScoreColumns } from './customer-summaries.js';
 
 /** Writes one field of a customer's row. */
 type Field = (w: CopyBinaryWriter, c: ScoredCustomer, s: CustomerSummaryColumns, i: number) => void;
@@ -58,15 +59,159 @@ function writeRow(w: CopyBinaryWriter, c: ScoredCustomer, s: CustomerSummaryColu
   for (let j = 0; j < COLUMNS.length; j++) COLUMNS[j]![2](w, c, s, i);
 }
 
+/** round(cents / orders) halved away from zero: the average in cents, for |cents| below 2^50. */
+const averageCents = (cents: number, orders: number): number => {
+  const q = Math.floor((2 * Math.abs(cents) + orders) / (2 * orders));
+  return cents < 0 ? -q : q;
+};
+
+/**
+ * round(monetary / orders, 2) as numeric computes it (halves away from zero), as text: in cents for
+ * amounts of two places or fewer, as a cast of the text would take them.
+ */
+export function averageOf(amount: string, orders: number): string {
+  const dot = amount.indexOf('.');
+  const places = dot < 0 ? 0 : amount.length - dot - 1;
+  const cents = places <= 2 ? centsOf(amount) : null;
+  if (cents !== null && Math.abs(cents) < 2 ** 50) return scaled(averageCents(cents, orders), 2);
+  // more places, or beyond what a double holds: the same in integers of any size
+  const negative = amount.startsWith('-');
+  const digits = BigInt(amount.replace(/^[+-]/, '').replace('.', '') || '0');
+  const num = digits * 100n;
+  const den = 10n ** BigInt(places) * BigInt(orders);
+  const q = (2n * num + den) / (2n * den);
+  const text = q.toString().padStart(3, '0');
+  const out = `${text.slice(0, -2)}.${text.slice(-2)}`;
+  return negative && q !== 0n ? `-${out}` : out;
+}
+
+/** A decimal of two places or fewer as numeric: from its cents when known (no text scanned), else from the text. */
+function writeMoney(w: CopyBinaryWriter, text: string | null, cents: number | null): void {
+  if (text === null) w.null();
+  else if (cents !== null) w.numericCents(cents);
+  else w.numeric(text);
+}
+
+/** Whether a decimal's text has two places or fewer (its cents are then exactly its value). */
+const twoPlaces = (text: string): boolean => {
+  const dot = text.indexOf('.');
+  return dot < 0 || text.length - dot - 1 <= 2;
+};
+
+/** What the rows of a full run's next table need besides the scores: its run and when it computed them. */
+export interface StoredRowsContext {
+  runId: number;
+  /** computed_at: microseconds since 2000-01-01 UTC. */
+  computedAt: number;
+}
+
+/** customer_metrics' columns as a full run stores them, in order. */
+export const STORED_COLUMNS = [
+  'customer_id', 'run_id', 'as_of', 'first_purchase_on', 'last_purchase_on', 'recency_days', 'frequency', 'monetary', 'margin', 'average_order_value',
+  'rfm_r', 'rfm_f', 'rfm_m', 'rfm_segment', 'rf_segment', 'abc_class', 'value_share', 'value_quadrant', 'p_alive', 'expected_purchases', 'expected_spend', 'clv',
+  'historical_value', 'lifecycle_stage', 'lifecycle_since', 'tier', 'tier_score', 'loyalty_class', 'attitude_class', 'churn_score', 'churn_level', 'reasons', 'computed_at',
+] as const;
+
+/** customer_metric_history's columns as a full run's changes are sent. */
+export const HISTORY_COLUMNS = ['customer_id', 'run_id', 'metric', 'from_value', 'to_value'] as const;
+
+/** What writing one stored row needs: the customer, its summary, the run and the decimals worked out once. */
+interface StoredRow {
+  c: ScoredCustomer;
+  s: CustomerSummaryColumns;
+  i: number;
+  x: StoredRowsContext;
+  p: PreviousScoreColumns;
+  amounts: StoredAmounts;
+}
+type StoredField = (w: CopyBinaryWriter, r: StoredRow) => void;
+
+/** An input column's field (the scores themselves are the same either way). */
+const inputField = (name: string): StoredField => {
+  const f = COLUMNS.find(([n]) => n === name)![2];
+  return (w, r) => f(w, r.c, r.s, r.i);
+};
+
+/** How each stored column is written: what the write statement made of the input's row. */
+const STORED_FIELDS = {
+  ...(Object.fromEntries(
+    ['customer_id', 'recency_days', 'frequency', 'rfm_r', 'rfm_f', 'rfm_m', 'rfm_segment', 'rf_segment', 'abc_class', 'value_share', 'value_quadrant', 'p_alive',
+      'expected_purchases', 'expected_spend', 'lifecycle_stage', 'tier', 'tier_score', 'loyalty_class', 'attitude_class', 'churn_score', 'churn_level', 'reasons'].map((n) => [n, inputField(n)]),
+  ) as Record<string, StoredField>),
+  run_id: (w, r) => w.int8(r.x.runId),
+  as_of: (w, r) => w.date(r.p.asOfDay),
+  first_purchase_on: (w, r) => w.date(r.s.firstDay[r.i]),
+  last_purchase_on: (w, r) => w.date(r.s.lastDay[r.i]),
+  // the cents are what a numeric(16,2) column makes of the text (centsOf rounds as it does)
+  monetary: (w, r) => writeMoney(w, r.s.monetaryText[r.i]!, r.amounts.valueCents),
+  margin: (w, r) => writeMoney(w, r.s.marginText[r.i]!, centsOf(r.s.marginText[r.i]!)),
+  // the average divides the exact amount: from the cents only when they are it
+  average_order_value: (w, { s, i, amounts }) => {
+    const orders = s.frequency[i]!;
+    const value = amounts.valueCents;
+    if (orders > 0 && value !== null && Math.abs(value) < 2 ** 50 && twoPlaces(s.monetaryText[i]!)) w.numericCents(averageCents(value, orders));
+    else w.numeric(orders > 0 ? averageOf(s.monetaryText[i]!, orders) : null);
+  },
+  clv: (w, r) => writeMoney(w, r.amounts.clvText, r.amounts.clvCents),
+  historical_value: (w, r) => writeMoney(w, r.s.frequency[r.i]! > 0 ? r.s.monetaryText[r.i]! : null, r.amounts.valueCents),
+  lifecycle_since: (w, r) => w.date(keptSince(r.p, r.i, r.c.lifecycleStage)),
+  computed_at: (w, r) => w.timestamptz(r.x.computedAt),
+} as Partial<Record<(typeof STORED_COLUMNS)[number], StoredField>>;
+const STORED_WRITERS = STORED_COLUMNS.map((n) => {
+  const f = STORED_FIELDS[n];
+  if (!f) throw new Error(`no writer for the stored column ${n}`);
+  return f;
+});
+
+/** Appends one customer's row of customer_metrics as stored. */
+function writeStoredRow(w: CopyBinaryWriter, r: StoredRow): void {
+  w.row(STORED_WRITERS.length);
+  for (let j = 0; j < STORED_WRITERS.length; j++) STORED_WRITERS[j]!(w, r);
+}
+
+/** The new class of each PREVIOUS_CLASSES metric, in that order. */
+const newClass = (c: ScoredCustomer, k: number): string | null =>
+  k === 0 ? c.rfmSegment : k === 1 ? c.abcClass : k === 2 ? c.lifecycleStage : k === 3 ? c.tier : k === 4 ? c.loyaltyClass : c.churnLevel;
+
+/** Appends a customer's class changes (none for its first scores) to `h`, counting them per metric. */
+function writeChanges(h: CopyBinaryWriter, c: ScoredCustomer, i: number, x: StoredRowsContext, p: PreviousScoreColumns, counts: Record<string, number>): number {
+  if (p.hadScores[i] !== 1) return 0;
+  let n = 0;
+  for (let k = 0; k < PREVIOUS_CLASSES.length; k++) {
+    const metric = PREVIOUS_CLASSES[k]!;
+    const old = p.classes[metric][i]!;
+    const from = old < 0 ? null : p.values[old]!;
+    const to = newClass(c, k);
+    if (from === to) continue;
+    h.row(HISTORY_COLUMNS.length);
+    h.int8(c.customerId);
+    h.int8(x.runId);
+    h.text(metric);
+    h.text(from);
+    h.text(to);
+    counts[metric] = (counts[metric] ?? 0) + 1;
+    n++;
+  }
+  return n;
+}
+
 /** One chunk of a run's scores as the write-back sends it. */
 export interface ScoredChunk {
-  /** End (exclusive customer index) of the chunk. */
+  /** End (exclusive customer index) of the chunk, and its customers. */
   to: number;
+  count: number;
   /** Its lowest and highest customer id. */
   firstId: number;
   lastId: number;
-  /** Its rows: COPY binary of the METRIC_INPUT columns (in a buffer of their own, which the worker hands over). */
+  /**
+   * Its rows in COPY's binary format (in a buffer of their own, which the worker hands over): of
+   * METRIC_INPUT's columns, or — `stored`, a full run — customer_metrics' own (STORED_COLUMNS).
+   */
   rows: Uint8Array;
+  stored: boolean;
+  /** A full run's class changes (HISTORY_COLUMNS), null when none, and their number per metric. */
+  history: Uint8Array | null;
+  changes: Record<string, number>;
 }
 
 /** What a scoring says besides its chunks, known once the last chunk is rendered. */
@@ -95,29 +240,45 @@ export function scoreForWrite(
   chunk: number,
   checkEnd: string | null,
   onChunk: (c: ScoredChunk) => void,
+  /** A full run's: rows as customer_metrics stores them, with the class changes (needs the summary's previous scores). */
+  stored: StoredRowsContext | null = null,
 ): ScoreSummary {
+  const previous = s.previous;
+  if (stored && !previous) throw new Error('stored rows need the previous scores in the summary');
   const run = startScoring(s, settings, frozen ?? undefined, { explain: 'json' });
   const counter = classCounter();
   // the dashboards' class rows of a full run, counted as each customer is rendered
-  const classRows = s.rollup ? new ClassRowCounter(s.rollup) : null;
+  const classRows = s.rollup && s.previous ? new ClassRowCounter(s.rollup, s.previous) : null;
   let countable = classRows !== null;
+  const amounts = new StoredAmounts();
+  // one row state for every stored row (no object per customer)
+  const row: StoredRow = { c: null as unknown as ScoredCustomer, s, i: 0, x: stored ?? { runId: 0, computedAt: 0 }, p: previous!, amounts };
   let scored = 0;
   for (let from = 0; from < run.n; from += chunk) {
     const to = Math.min(run.n, from + chunk);
-    // about 600 bytes a customer: one buffer for the chunk, seldom grown
-    const w = new CopyBinaryWriter((to - from) * 640 + 64);
+    // about 600 bytes a customer (700 as the table stores it): one buffer for the chunk, seldom grown
+    const w = new CopyBinaryWriter((to - from) * (stored ? 760 : 640) + 64);
+    const h = stored ? new CopyBinaryWriter(4096) : null;
+    const changes: Record<string, number> = {};
+    let changed = 0;
     let firstId = Infinity;
     let lastId = -Infinity;
     for (let i = from; i < to; i++) {
       const c = run.score(i);
       counter.add(c);
-      if (countable && !classRows!.add(c, s, i)) countable = false;
+      if (stored || countable) amounts.of(c, s, i);
+      row.c = c;
+      row.i = i;
+      if (countable && !classRows!.add(c, s, i, amounts)) countable = false;
       if (c.rfmSegment !== null) scored++;
-      writeRow(w, c, s, i);
+      if (stored) {
+        writeStoredRow(w, row);
+        changed += writeChanges(h!, c, i, stored, previous!, changes);
+      } else writeRow(w, c, s, i);
       firstId = Math.min(firstId, c.customerId);
       lastId = Math.max(lastId, c.customerId);
     }
-    onChunk({ to, firstId, lastId, rows: w.finish() });
+    onChunk({ to, count: to - from, firstId, lastId, rows: w.finish(), stored: Boolean(stored), history: changed ? h!.finish() : null, changes });
   }
   const check = checkEnd ? modelCheck(settings, s, checkEnd) : null;
   return {

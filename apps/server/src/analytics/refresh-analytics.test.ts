@@ -12,6 +12,9 @@ import { daysFromCivil } from '../analyze/date-parse.js';
 import { runAnalyze } from '../analyze/analyze.command.js';
 import { FULL_READ_PARTS, readCustomerSummaries } from './customer-summaries.js';
 import { refreshAnalytics } from './refresh-analytics.js';
+import { readAnalyticsSettings } from './analytics-settings.js';
+import { scoreForWrite, type ScoredChunk, type StoredRowsContext } from './metric-rows.js';
+import { replaceMetrics, writeMetrics } from './write-metrics.js';
 
 let t: TestContext;
 let ownerId: number;
@@ -358,6 +361,60 @@ describe('a full refresh', () => {
     },
     60_000,
   );
+
+  it('stores the rows of a full run as the write statement of an incremental run does: averages, dates, lifecycle start, class changes', async () => {
+    // averages that round: 0.05 / 2 = 0.025 → 0.03 (half away from zero), 20.01 / 3 → 6.67
+    const halves = await customer('半分');
+    await order(halves, '2025-05-02', '0.02');
+    await order(halves, '2025-05-09', '0.03');
+    const thirds = await customer('三分');
+    for (const [d, v] of [['2025-04-01', '10.00'], ['2025-04-20', '10.00'], ['2025-05-30', '0.01']] as const) await order(thirds, d, v);
+    expect((await refreshAnalytics(t.database, { mode: 'full', trigger: 'manual', asOf: AS_OF })).status).toBe('succeeded');
+    // six weeks on: some stay in their stage (their start kept), some move (a change, a new start)
+    const later = '2025-08-15';
+    const settings = await readAnalyticsSettings(t.database);
+    const summary = await readCustomerSummaries(t.database, { asOf: later, windowStart: null, unitDays: settings.clv.unit === 'week' ? 7 : 1, previous: true });
+    const render = (stored: StoredRowsContext | null) => {
+      const chunks: ScoredChunk[] = [];
+      scoreForWrite(summary, settings, null, 7, null, (c) => chunks.push(c), stored);
+      return (async function* () {
+        yield* chunks;
+      })();
+    };
+    const ids = `{${summary.ids.join(',')}}`;
+    const rows = () =>
+      t.database.rows(sql`
+      select customer_id, as_of::text, first_purchase_on::text, last_purchase_on::text, recency_days, frequency, monetary::text, margin::text,
+        average_order_value::text, rfm_r, rfm_f, rfm_m, rfm_segment, rf_segment, abc_class, value_share, value_quadrant, p_alive, expected_purchases,
+        expected_spend, clv::text, historical_value::text, lifecycle_stage, lifecycle_since::text, tier, tier_score, loyalty_class, attitude_class,
+        churn_score, churn_level, reasons::text
+      from customer_metrics where customer_id = any(${ids}::bigint[]) order by customer_id`);
+    const changes = (runId: number) =>
+      t.database.rows(sql`select customer_id, metric, from_value, to_value from customer_metric_history where run_id = ${runId} order by customer_id, metric`);
+    await t.database.db.execute(sql`create table test_metrics_before as select * from customer_metrics`);
+    try {
+      // the statement's way: the input rows upserted against the scores they replace
+      await writeMetrics(t.database, { runId: -1, asOf: later, chunks: render(null) });
+      const viaStatement = await rows();
+      const statementChanges = await changes(-1);
+      await t.database.db.execute(sql`delete from customer_metrics`);
+      await t.database.db.execute(sql`insert into customer_metrics select * from test_metrics_before`);
+      // a full run's way: the rows as the table stores them, and the changes the scoring found
+      await replaceMetrics(t.database, { runId: -2, asOf: later, chunks: render({ runId: -2, computedAt: 0 }) });
+      expect(await rows()).toEqual(viaStatement);
+      expect(await changes(-2)).toEqual(statementChanges);
+      expect(statementChanges.length).toBeGreaterThan(0);
+      const kept = viaStatement.filter((r) => r.lifecycle_since !== later);
+      expect(kept.length).toBeGreaterThan(0);
+      const average = (id: number) => viaStatement.find((r) => Number(r.customer_id) === id)?.average_order_value;
+      expect([average(halves), average(thirds)]).toEqual(['0.03', '6.67']);
+    } finally {
+      await t.database.db.execute(sql`delete from customer_metric_history where run_id in (-1, -2)`);
+      await t.database.db.execute(sql`delete from customer_metrics`);
+      await t.database.db.execute(sql`insert into customer_metrics select * from test_metrics_before`);
+      await t.database.db.execute(sql`drop table test_metrics_before`);
+    }
+  });
 });
 
 // The issue's equivalence: the pipeline on the UCI Online Retail rows imported as orders gives the

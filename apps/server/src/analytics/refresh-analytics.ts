@@ -68,6 +68,12 @@ async function setProgress(database: Database, runId: number, p: RefreshProgress
   await database.db.execute(sql`update analytics_runs set progress = ${JSON.stringify(p)}::jsonb where id = ${runId}`);
 }
 
+/** The database's now() as microseconds since 2000-01-01 UTC (a timestamptz as COPY's binary format has it). */
+async function microsNow(database: Database): Promise<number> {
+  const [r] = await database.rows<{ us: number }>(sql`select ((extract(epoch from now()) - 946684800) * 1000000)::float8 as us`);
+  return Number(r!.us);
+}
+
 /** Last day of the model check's calibration: `nextPeriodDays` before the as-of, the rest is its holdout. */
 async function checkEndFor(database: Database, settings: AnalyticsSettings, asOf: string): Promise<string> {
   const [r] = await database.rows<{ d: string }>(sql`select to_char(${asOf}::date - ${settings.clv.nextPeriodDays + 1}::int, 'YYYY-MM-DD') as d`);
@@ -195,6 +201,7 @@ async function work(database: Database, runId: number, settings: AnalyticsSettin
       unitDays,
       ...(ids ? { customerIds: ids } : {}),
       ...(checkEnd ? { checkEnd } : {}),
+      ...(mode === 'full' ? { previous: true } : {}),
       ...(orderPartFirst ? { rollupKeys: true } : {}),
     });
     if (revisionRead !== null && (await rollupRevision(database)) === revisionRead) classRowsRevision = revisionRead;
@@ -205,7 +212,9 @@ async function work(database: Database, runId: number, settings: AnalyticsSettin
     lap('rollupsBefore');
     await setProgress(database, runId, { phase: 'score', done: 0, total: summary.n }, o);
     // off the event loop: the server keeps answering while a million customers are scored
-    const job = { summary, settings, frozen, chunk: mode === 'full' ? LOAD_CHUNK : WRITE_CHUNK, checkEnd };
+    // a full run's rows are rendered as the table stores them, computed at this moment (the database's clock)
+    const stored = mode === 'full' ? { runId, computedAt: await microsNow(database) } : null;
+    const job = { summary, settings, frozen, chunk: mode === 'full' ? LOAD_CHUNK : WRITE_CHUNK, checkEnd, stored };
     scoring = scorer ? scoreInWorker(job, scorer) : scoreInWorker(job);
     const total = summary.n;
     // Each chunk is written while the worker renders the next. (A full run once wrote after the

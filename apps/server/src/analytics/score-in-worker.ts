@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import type { AnalyticsSettings } from '@guanxi/contracts';
 import type { CustomerSummaryColumns } from './customer-summaries.js';
-import { scoreForWrite, type ScoredChunk, type ScoreSummary } from './metric-rows.js';
+import { scoreForWrite, type ScoredChunk, type ScoreSummary, type StoredRowsContext } from './metric-rows.js';
 import type { FrozenModel } from './score-population.js';
 
 export interface ScoreJob {
@@ -16,6 +16,8 @@ export interface ScoreJob {
   chunk: number;
   /** Calibration end of the model check (full runs), or null. */
   checkEnd: string | null;
+  /** A full run's: render rows as customer_metrics stores them (scoreForWrite). */
+  stored: StoredRowsContext | null;
 }
 
 type Packed = Omit<CustomerSummaryColumns, 'ids' | 'monetaryText' | 'marginText' | 'overdueBalance'> & {
@@ -128,7 +130,7 @@ export function scoreInWorker(job: ScoreJob, warm: WarmScorer | null = warmScore
     if (!warm || !(await warm.loaded)) {
       void warm?.worker.terminate();
       if (stopped) throw new Error('scoring stopped');
-      const result = scoreForWrite(job.summary, job.settings, job.frozen, job.chunk, job.checkEnd, (c) => queue.push(c));
+      const result = scoreForWrite(job.summary, job.settings, job.frozen, job.chunk, job.checkEnd, (c) => queue.push(c), job.stored);
       queue.end();
       return { ...result, inWorker: false, ms: Math.round(performance.now() - started) };
     }
@@ -150,7 +152,7 @@ export function scoreInWorker(job: ScoreJob, warm: WarmScorer | null = warmScore
       worker.on('error', fail);
       worker.on('exit', (code) => fail(new Error(`scoring worker exited with code ${code}`)));
       if (stopped) fail(new Error('scoring stopped'));
-      else worker.postMessage({ summary: packSummary(job.summary), settings: job.settings, frozen: job.frozen, chunk: job.chunk, checkEnd: job.checkEnd });
+      else worker.postMessage({ summary: packSummary(job.summary), settings: job.settings, frozen: job.frozen, chunk: job.chunk, checkEnd: job.checkEnd, stored: job.stored });
     });
   })();
   done.catch((e: unknown) => queue.fail(e));

@@ -9,7 +9,15 @@ const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []) => parentPort!.pos
 post({ kind: 'ready' });
 parentPort!.once('message', (job: Omit<ScoreJob, 'summary'> & { summary: Parameters<typeof unpackSummary>[0] }) => {
   try {
-    const result = scoreForWrite(unpackSummary(job.summary), job.settings, job.frozen, job.chunk, job.checkEnd, (chunk) => post({ kind: 'chunk', chunk }, [chunk.rows.buffer as ArrayBuffer]));
+    const result = scoreForWrite(
+      unpackSummary(job.summary),
+      job.settings,
+      job.frozen,
+      job.chunk,
+      job.checkEnd,
+      (chunk) => post({ kind: 'chunk', chunk }, [chunk.rows.buffer as ArrayBuffer, ...(chunk.history ? [chunk.history.buffer as ArrayBuffer] : [])]),
+      job.stored,
+    );
     post({ kind: 'done', result });
   } catch (e) {
     post({ kind: 'failed', error: e instanceof Error ? (e.stack ?? e.message) : String(e) });

@@ -1,14 +1,15 @@
-// Write-back of a run's scores. Each chunk's rows are copied into a temporary table (binary COPY)
-// that one statement reads. A full run loads every customer into a fresh customer_metrics_next
-// (big chunks, no index to maintain), builds the key, indexes and foreign key afterwards and swaps
-// it in with one short transaction, so readers see the old scores or the new, never a mix.
-// An incremental run upserts its few customers. Both append the class changes to
-// customer_metric_history and keep lifecycle_since from one join against the scores being replaced.
+// Write-back of a run's scores. A full run copies every customer's row, as the table stores it, into
+// a fresh customer_metrics_next (big chunks, no index to maintain; the scoring made the rows from the
+// summary's previous scores: lifecycle_since kept, class changes for customer_metric_history), builds
+// the key, indexes and foreign key afterwards and swaps it in with one short transaction, so readers
+// see the old scores or the new, never a mix. An incremental run copies its few customers' rows into
+// a temporary table that one statement upserts, appending the class changes and keeping
+// lifecycle_since from one join against the scores being replaced.
 import { sql } from 'drizzle-orm';
 import { trackedMetrics } from '@guanxi/contracts';
 import type { Database } from '../db/client.js';
 import { copyThen } from '../db/copy-in.js';
-import { METRIC_INPUT, type ScoredChunk } from './metric-rows.js';
+import { HISTORY_COLUMNS, METRIC_INPUT, STORED_COLUMNS, type ScoredChunk } from './metric-rows.js';
 
 /** Customers per upsert of an incremental run. */
 export const WRITE_CHUNK = 5000;
@@ -40,11 +41,11 @@ const TARGET_COLUMNS = `customer_id, run_id, as_of, first_purchase_on, last_purc
   lifecycle_stage, lifecycle_since, tier, tier_score, loyalty_class, attitude_class, churn_score, churn_level, reasons, computed_at`;
 
 /**
- * Writes one chunk into `target` (customer_metrics with an upsert, or the next table of a full run);
- * returns the class changes per metric. A customer's first scores are not a change (no history
- * row); `lifecycle_since` is kept while the stage stays the same.
+ * Upserts one chunk of an incremental run into customer_metrics; returns the class changes per
+ * metric. A customer's first scores are not a change (no history row); `lifecycle_since` is kept
+ * while the stage stays the same.
  */
-async function writeChunk(database: Database, o: { runId: number; asOf: string; target: 'current' | 'next' }, chunk: ScoredChunk): Promise<Record<string, number>> {
+async function writeChunk(database: Database, o: { runId: number; asOf: string }, chunk: ScoredChunk): Promise<Record<string, number>> {
   const oldColumns = [...new Set(Object.values(metricColumn))];
   const changes = trackedMetrics.map((m) => sql.raw(`('${m}', i.old_${metricColumn[m]}, i.${metricColumn[m]})`));
   const asOf = sql`${o.asOf}::date`;
@@ -63,8 +64,7 @@ async function writeChunk(database: Database, o: { runId: number; asOf: string; 
     with input as materialized (
       select ${sql.raw(inputColumns)}, o.customer_id is not null as had_scores, o.lifecycle_since as old_lifecycle_since, ${sql.raw(oldColumns.map((c) => `o.${c} as old_${c}`).join(', '))}
       from ${sql.raw(INPUT)} i left join customer_metrics o
-        -- the chunk's id range keeps the planner from hashing the whole table (a full run's
-        -- 50,000-customer chunks each read all of it: 30 s of a 57 s write at 1M customers)
+        -- the chunk's id range keeps the planner from hashing the whole table
         on o.customer_id = i.customer_id and o.customer_id between ${chunk.firstId} and ${chunk.lastId}
     ),
     history as (
@@ -75,7 +75,7 @@ async function writeChunk(database: Database, o: { runId: number; asOf: string; 
       returning metric
     ),
     written as (
-      insert into ${sql.raw(o.target === 'next' ? NEXT : 'customer_metrics')} (${sql.raw(TARGET_COLUMNS)})
+      insert into customer_metrics (${sql.raw(TARGET_COLUMNS)})
       select i.customer_id, ${o.runId}, ${asOf}, date '1970-01-01' + i.first_day, date '1970-01-01' + i.last_day, i.recency_days, i.frequency, i.monetary, i.margin,
         case when i.frequency > 0 then round(i.monetary / i.frequency, 2) end,
         i.rfm_r, i.rfm_f, i.rfm_m, i.rfm_segment, i.rf_segment, i.abc_class, i.value_share, i.value_quadrant, i.p_alive, i.expected_purchases, i.expected_spend, i.clv,
@@ -84,7 +84,7 @@ async function writeChunk(database: Database, o: { runId: number; asOf: string; 
         case when i.had_scores and i.old_lifecycle_stage is not distinct from i.lifecycle_stage then coalesce(i.old_lifecycle_since, ${asOf}) else ${asOf} end,
         i.tier, i.tier_score, i.loyalty_class, i.attitude_class, i.churn_score, i.churn_level, i.reasons::json, now()
       from input i
-      ${o.target === 'current' ? upsert : sql``}
+      ${upsert}
       returning 1
     )
     select metric, count(*)::int as n from history group by metric
@@ -110,18 +110,19 @@ export interface WriteResult {
   changes: Record<string, number>;
 }
 
+/** Each chunk as soon as the scoring has rendered it, by `write`; the customers written and the class changes per metric. */
 async function writeAll(
-  database: Database,
-  o: { runId: number; asOf: string; chunks: AsyncIterable<ScoredChunk>; target: 'current' | 'next'; onChunk?: (done: number) => Promise<void> },
+  chunks: AsyncIterable<ScoredChunk>,
+  write: (chunk: ScoredChunk) => Promise<{ written: number; changes: Record<string, number> }>,
+  onChunk?: (done: number) => Promise<void>,
 ): Promise<WriteResult> {
   const changes: Record<string, number> = Object.fromEntries(trackedMetrics.map((m) => [m, 0]));
   let written = 0;
-  // each chunk as soon as the scoring has rendered it
-  for await (const chunk of o.chunks) {
-    const got = await writeChunk(database, o, chunk);
-    written += got._written ?? 0;
-    for (const m of trackedMetrics) changes[m]! += got[m] ?? 0;
-    await o.onChunk?.(chunk.to);
+  for await (const chunk of chunks) {
+    const got = await write(chunk);
+    written += got.written;
+    for (const m of trackedMetrics) changes[m]! += got.changes[m] ?? 0;
+    await onChunk?.(chunk.to);
   }
   return { written, changes };
 }
@@ -131,7 +132,43 @@ export async function writeMetrics(
   database: Database,
   o: { runId: number; asOf: string; chunks: AsyncIterable<ScoredChunk>; onChunk?: (done: number) => Promise<void> },
 ): Promise<WriteResult> {
-  return writeAll(database, { ...o, target: 'current' });
+  return writeAll(
+    o.chunks,
+    async (chunk) => {
+      const { _written, ...changes } = await writeChunk(database, o, chunk);
+      return { written: _written ?? 0, changes };
+    },
+    o.onChunk,
+  );
+}
+
+/** The temporary table a full run's chunk of class changes is copied into, dropped at the end of its transaction. */
+const HISTORY_INPUT = 'customer_metric_history_input';
+
+/**
+ * Copies one chunk of a full run, rows as customer_metrics stores them, into the next table, and its
+ * class changes into customer_metric_history — in one transaction, so that a chunk's changes are in
+ * only with its rows. A customer deleted for good since the summary has no history to keep (its
+ * foreign key would refuse it); its row goes at the validation below.
+ */
+async function loadChunk(database: Database, chunk: ScoredChunk): Promise<{ written: number; changes: Record<string, number> }> {
+  if (!chunk.stored) throw new Error('a full run loads rows as customer_metrics stores them');
+  const history = chunk.history;
+  const rows = await copyThen<{ metric: string; n: number }>(database, {
+    prepare: history ? [`create temp table ${HISTORY_INPUT} (customer_id bigint, run_id bigint, metric text, from_value text, to_value text) on commit drop`] : [],
+    into: `${NEXT} (${STORED_COLUMNS.join(', ')})`,
+    data: chunk.rows,
+    ...(history ? { more: [{ into: `${HISTORY_INPUT} (${HISTORY_COLUMNS.join(', ')})`, data: history }] } : {}),
+    then: history
+      ? sql`with kept as (
+          insert into customer_metric_history (${sql.raw(HISTORY_COLUMNS.join(', '))})
+          select ${sql.raw(HISTORY_COLUMNS.map((c) => `h.${c}`).join(', '))} from ${sql.raw(HISTORY_INPUT)} h
+          where exists (select 1 from customers c where c.id = h.customer_id)
+          returning metric)
+        select metric, count(*)::int as n from kept group by metric`
+      : sql`select null::text as metric, 0 as n where false`,
+  });
+  return { written: chunk.count, changes: Object.fromEntries(rows.map((r) => [r.metric, Number(r.n)])) };
 }
 
 /**
@@ -148,7 +185,7 @@ export async function replaceMetrics(
   await dropOld(database);
   await run(`drop table if exists ${NEXT}`);
   await run(`create table ${NEXT} (like customer_metrics including defaults)`);
-  const result = await writeAll(database, { ...o, target: 'next' });
+  const result = await writeAll(o.chunks, (chunk) => loadChunk(database, chunk), o.onChunk);
   const indexes = await database.rows<{ name: string; def: string }>(sql`
     select c.relname as name, pg_get_indexdef(i.indexrelid) as def
     from pg_index i join pg_class c on c.oid = i.indexrelid

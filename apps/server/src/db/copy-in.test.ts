@@ -78,4 +78,55 @@ describe('COPY in', () => {
     const [after] = await t.database.rows<{ n: number }>(sql`select count(*)::int as n from copy_in_kept`);
     expect(after!.n).toBe(0);
   });
+
+  it('writes numerics from their decimal text, rounded by the column as a cast would, dates, timestamps, and into two tables in one transaction', async () => {
+    const decimals = ['0', '-0', '0.00', '7', '+7.5', '-7.5', '.5', '12.345', '12.355', '-12.345', '0.0001', '10000', '123456789012.34', '1.00010', '99999999999999.994', '3.']
+    const w = new CopyBinaryWriter(8);
+    const more = new CopyBinaryWriter(8);
+    decimals.forEach((d, k) => {
+      w.row(5);
+      w.int4(k);
+      w.numeric(d);
+      w.numeric(d);
+      w.date(k === 0 ? null : 20_000 + k);
+      w.timestamptz(k * 1_000_001);
+      more.row(1);
+      more.int4(k);
+    });
+    const out = await copyThen<{ k: number; plain: string; money: string; same: boolean; day: string | null; at: string; also: number }>(t.database, {
+      prepare: [`create temp table ${table} (k int, plain numeric, money numeric(16,2), day date, at timestamptz) on commit drop`, `create temp table copy_in_more (k int) on commit drop`],
+      into: `${table} (k, plain, money, day, at)`,
+      data: w.finish(),
+      more: [{ into: 'copy_in_more (k)', data: more.finish() }],
+      then: sql`select p.k, p.plain::text as plain, p.money::text as money, p.money = u.d::numeric(16,2) as same, p.day::text as day,
+          to_char(p.at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') as at, (select count(*)::int from copy_in_more) as also
+        from ${sql.raw(table)} p join unnest(${`{${decimals.join(',')}}`}::text[]) with ordinality as u(d, n) on u.n = p.k + 1 order by p.k`,
+    });
+    // the text as the numeric of the same text prints it
+    const [casts] = await t.database.rows<{ t: string[] }>(sql`select array_agg(d::numeric::text order by n) as t from unnest(${`{${decimals.join(',')}}`}::text[]) with ordinality as u(d, n)`);
+    expect(out.map((r) => r.plain)).toEqual(casts!.t);
+    expect(out.every((r) => r.same)).toBe(true);
+    expect(out[0]!.day).toBeNull();
+    expect(out[1]!.day).toBe(new Date(20_001 * 86_400_000).toISOString().slice(0, 10));
+    expect(out[2]!.at).toBe('2000-01-01 00:00:02.000002');
+    expect(out[0]!.also).toBe(decimals.length);
+    for (const bad of ['', '-', '.', '1e5', '1.2.3', 'NaN', '12a']) expect(() => new CopyBinaryWriter().numeric(bad)).toThrow(/not a decimal/);
+
+    // and from cents, the digits computed: the same values as their text
+    const cents = [0, 1, 50, 99, 100, 12345, 100_000_000, 1_000_000, 10_000, 10_001, 99_990_000, -1, -50, -12345, 123_456_789_012_345, Number.MAX_SAFE_INTEGER];
+    const c = new CopyBinaryWriter(8);
+    for (const v of cents) {
+      c.row(1);
+      c.numericCents(v);
+    }
+    const asText = (v: number) => `${v < 0 ? '-' : ''}${Math.floor(Math.abs(v) / 100)}.${String(Math.abs(v) % 100).padStart(2, '0')}`;
+    const fromCents = await copyThen<{ x: string; same: boolean }>(t.database, {
+      prepare: [`create temp table ${table} (k serial, x numeric) on commit drop`],
+      into: `${table} (x)`,
+      data: c.finish(),
+      then: sql`select p.x::text as x, p.x = u.v::numeric as same from ${sql.raw(table)} p join unnest(${`{${cents.map(asText).join(',')}}`}::text[]) with ordinality as u(v, n) on u.n = p.k order by p.k`,
+    });
+    expect(fromCents.map((r) => r.x)).toEqual(cents.map(asText));
+    expect(fromCents.every((r) => r.same)).toBe(true);
+  });
 });

@@ -14,6 +14,9 @@ import type { Database } from './client.js';
 const dialect = new PgDialect();
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+/** Scratch for numeric's base-10000 digits (numeric(16,2) needs 6; any plain decimal of 4,000 digits fits). */
+const NUMERIC_GROUPS = new Int32Array(1024);
+const POW10 = [1, 10, 100, 1000];
 
 /**
  * Rows in COPY's binary format, written field by field into one growing buffer of its own (so it
@@ -95,6 +98,93 @@ export class CopyBinaryWriter {
     this.buf.writeInt32BE(n, this.at);
     this.at = start + n;
   }
+  /** A date given as days since 1970-01-01 (the format counts from 2000-01-01). */
+  date(day: number | null | undefined): void {
+    if (day === null || day === undefined || !Number.isFinite(day)) return this.null();
+    this.int4(day - 10_957);
+  }
+
+  /** A timestamptz given as microseconds since 2000-01-01 UTC (a safe integer: until the year 2285). */
+  timestamptz(micros: number): void {
+    this.int8(micros);
+  }
+
+  /**
+   * A numeric from its decimal text (`-123.45`, `.5`, `7`), in base-10000 digits; the column's type
+   * modifier rounds it as a cast of the text would. Throws on anything else (exponents, NaN).
+   */
+  numeric(v: string | null | undefined): void {
+    if (v === null || v === undefined) return this.null();
+    const n = v.length;
+    let k = 0;
+    let negative = false;
+    const sign = v.charCodeAt(0);
+    if (sign === 45 /* - */ || sign === 43 /* + */) {
+      negative = sign === 45;
+      k = 1;
+    }
+    let dot = v.indexOf('.', k);
+    if (dot < 0) dot = n;
+    const fracLen = dot < n ? n - dot - 1 : 0;
+    if (dot - k + fracLen === 0) throw new Error(`not a decimal: ${JSON.stringify(v)}`);
+    while (k < dot && v.charCodeAt(k) === 48) k++;
+    const intLen = dot - k;
+    // digit e (its power of ten) goes to group floor(e / 4), groups from the highest (`top`) down
+    const top = intLen > 0 ? Math.floor((intLen - 1) / 4) : -1;
+    const bottom = fracLen > 0 ? Math.floor(-fracLen / 4) : 0;
+    const groups = NUMERIC_GROUPS;
+    const count = Math.max(0, top - bottom + 1);
+    if (count > groups.length) throw new Error('decimal too long for a numeric');
+    groups.fill(0, 0, count);
+    for (let j = k; j < n; j++) {
+      if (j === dot) continue;
+      const d = v.charCodeAt(j) - 48;
+      if (d < 0 || d > 9) throw new Error(`not a decimal: ${JSON.stringify(v)}`);
+      const e = j < dot ? dot - 1 - j : dot - j;
+      const g = Math.floor(e / 4);
+      groups[top - g] = groups[top - g]! + d * POW10[e - 4 * g]!;
+    }
+    let first = 0;
+    let last = count - 1;
+    while (first <= last && groups[first] === 0) first++;
+    while (last >= first && groups[last] === 0) last--;
+    const digits = last >= first ? last - first + 1 : 0;
+    this.room(4 + 8 + 2 * digits);
+    this.at = this.buf.writeInt32BE(8 + 2 * digits, this.at);
+    this.at = this.buf.writeInt16BE(digits, this.at);
+    this.at = this.buf.writeInt16BE(digits ? top - first : 0, this.at);
+    this.at = this.buf.writeUInt16BE(negative && digits ? 0x4000 : 0, this.at);
+    this.at = this.buf.writeInt16BE(fracLen, this.at);
+    for (let g = first; g <= last; g++) this.at = this.buf.writeInt16BE(groups[g]!, this.at);
+  }
+
+  /** A numeric of two places given as a safe integer of hundredths (cents): the digits computed, no text scanned. */
+  numericCents(cents: number): void {
+    const negative = cents < 0;
+    let whole = Math.floor(Math.abs(cents) / 100);
+    const frac = Math.abs(cents) % 100;
+    // base-10000 digits of the whole part, lowest first, then the hundredths as the first fractional digit
+    const groups = NUMERIC_GROUPS;
+    let count = 0;
+    while (whole > 0) {
+      groups[count++] = whole % 10_000;
+      whole = Math.floor(whole / 10_000);
+    }
+    const wholeGroups = count;
+    // leading zeros of the whole part are never written; trailing zero digits are dropped
+    let last = frac ? -1 : 0;
+    if (!frac) while (last < wholeGroups && groups[last] === 0) last++;
+    const digits = frac ? wholeGroups + 1 : wholeGroups - last;
+    this.room(4 + 8 + 2 * digits);
+    this.at = this.buf.writeInt32BE(8 + 2 * digits, this.at);
+    this.at = this.buf.writeInt16BE(digits, this.at);
+    this.at = this.buf.writeInt16BE(digits ? (wholeGroups ? wholeGroups - 1 : -1) : 0, this.at);
+    this.at = this.buf.writeUInt16BE(negative && digits ? 0x4000 : 0, this.at);
+    this.at = this.buf.writeInt16BE(2, this.at);
+    for (let g = wholeGroups - 1; g >= (frac ? 0 : last); g--) this.at = this.buf.writeInt16BE(groups[g]!, this.at);
+    if (frac) this.at = this.buf.writeInt16BE(frac * 100, this.at);
+  }
+
   /** The stream so far with its trailer; the writer is not used after. */
   finish(): Uint8Array {
     this.room(2);
@@ -110,6 +200,8 @@ export interface CopyThen {
   into: string;
   /** The rows in COPY's binary format, as CopyBinaryWriter makes them. */
   data: Uint8Array;
+  /** Further COPYs into other tables, in order, before `then`. */
+  more?: Array<{ into: string; data: Uint8Array }>;
   /** Run after the COPY, in the same transaction; its rows are returned. */
   then: SQL;
 }
@@ -133,7 +225,9 @@ export async function copyThen<T extends Record<string, unknown>>(database: Data
   if (database.driver === 'pglite') {
     return (client as Pglite).transaction(async (tx) => {
       for (const p of o.prepare) await tx.exec(p);
-      await tx.query(`copy ${o.into} from '/dev/blob' with (format binary)`, [], { blob: new Blob([o.data]) });
+      for (const c of [{ into: o.into, data: o.data }, ...(o.more ?? [])]) {
+        await tx.query(`copy ${c.into} from '/dev/blob' with (format binary)`, [], { blob: new Blob([c.data]) });
+      }
       return (await tx.query<T>(text, params)).rows;
     });
   }
@@ -143,15 +237,17 @@ export async function copyThen<T extends Record<string, unknown>>(database: Data
     await conn.query('begin');
     try {
       for (const p of o.prepare) await conn.query(p);
-      const stream = conn.query(copyFrom(`copy ${o.into} from stdin with (format binary)`));
-      const done = new Promise<void>((resolve, reject) => {
-        stream.on('finish', resolve);
-        stream.on('error', reject);
-      });
-      const bytes = Buffer.from(o.data.buffer, o.data.byteOffset, o.data.byteLength);
-      for (let k = 0; k < bytes.length; k += PIECE) stream.write(bytes.subarray(k, k + PIECE));
-      stream.end();
-      await done;
+      for (const c of [{ into: o.into, data: o.data }, ...(o.more ?? [])]) {
+        const stream = conn.query(copyFrom(`copy ${c.into} from stdin with (format binary)`));
+        const done = new Promise<void>((resolve, reject) => {
+          stream.on('finish', resolve);
+          stream.on('error', reject);
+        });
+        const bytes = Buffer.from(c.data.buffer, c.data.byteOffset, c.data.byteLength);
+        for (let k = 0; k < bytes.length; k += PIECE) stream.write(bytes.subarray(k, k + PIECE));
+        stream.end();
+        await done;
+      }
       const rows = (await conn.query<T>(text, params)).rows;
       await conn.query('commit');
       return rows;
