@@ -46,6 +46,9 @@ export interface PreviousScoreColumns {
   values: string[];
   /** Days since 1970-01-01 of the previous lifecycle_since (NaN: none). */
   since: Float64Array;
+  /** The customer's importance now: index into `values` (-1: none), and who set it (0 nobody, 1 by hand, 2 computed). */
+  importance: Float64Array;
+  importanceSource: Float64Array;
   /** The as-of day (days since 1970-01-01). */
   asOfDay: number;
 }
@@ -256,7 +259,8 @@ export function summarySql(q: SummaryQuery): SQL {
            ${
              q.previous
                ? sql`, om.customer_id is not null as had_scores, om.lifecycle_since - date '1970-01-01' as old_since,
-           ${sql.raw(PREVIOUS_CLASSES.map((m) => `om.${m} as prev_${m}`).join(', '))}`
+           ${sql.raw(PREVIOUS_CLASSES.map((m) => `om.${m} as prev_${m}`).join(', '))},
+           c.importance, case c.importance_source when 'manual' then 1 when 'computed' then 2 else 0 end as importance_source`
                : sql``
            }
            ${
@@ -320,7 +324,7 @@ class Columns {
 const FLOATS = [
   'id', 'firstDay', 'lastDay', 'recencyDays', 'frequency', 'monetary', 'margin', 'x', 'tx', 'T', 'meanSpend', 'trend', 'spendTrend', 'holdout', 'holdoutRevenue',
   'overdueDays', 'satisfaction', 'openComplaints', 'purchased', 'cx', 'ctx', 'cT', 'cMeanSpend', 'cHoldout', 'cHoldoutRevenue',
-  'hadScores', 'oldSince', ...PREVIOUS_CLASSES.map((m) => `prev_${m}` as const), 'rollupOwner', 'rollupProvince', 'recorded',
+  'hadScores', 'oldSince', ...PREVIOUS_CLASSES.map((m) => `prev_${m}` as const), 'importance', 'importanceSource', 'rollupOwner', 'rollupProvince', 'recorded',
 ] as const;
 const STRINGS = ['monetaryText', 'marginText', 'overdueBalance'] as const;
 
@@ -332,9 +336,9 @@ const OUT = [
   'id', 'first_day', 'last_day', 'frequency', 'monetary', 'margin', 'x', 'tx', 'big_t', 'mean_spend', 'holdout', 'holdout_revenue', 'early', 'late', 'early_spend', 'late_spend',
   'c_x', 'c_tx', 'c_t', 'c_mean_spend', 'c_holdout', 'c_holdout_revenue', 'overdue_days', 'overdue_balance', 'has_plan', 'satisfaction', 'complaints',
 ] as const;
-const PREVIOUS_OUT = ['had_scores', 'old_since', ...PREVIOUS_CLASSES.map((m) => `prev_${m}` as const)] as const;
+const PREVIOUS_OUT = ['had_scores', 'old_since', ...PREVIOUS_CLASSES.map((m) => `prev_${m}` as const), 'importance', 'importance_source'] as const;
 const ROLLUP_OUT = ['recorded', 'rollup_owner', 'rollup_province'] as const;
-const TEXT_OUT = new Set<string>(['monetary', 'margin', 'overdue_balance', 'rollup_province', ...PREVIOUS_CLASSES.map((m) => `prev_${m}`)]);
+const TEXT_OUT = new Set<string>(['monetary', 'margin', 'overdue_balance', 'rollup_province', 'importance', ...PREVIOUS_CLASSES.map((m) => `prev_${m}`)]);
 const BOOL_OUT = new Set<string>(['has_plan', 'recorded', 'had_scores']);
 /** Field numbers of one read: OUT's, then PREVIOUS_OUT's and ROLLUP_OUT's when asked for. */
 function fieldsOf(q: SummaryQuery): Record<string, number> {
@@ -400,6 +404,9 @@ async function readPart(database: Database, q: SummaryQuery, settings: Record<st
           const v = r.text(field);
           f[name]![i] = v === null ? -1 : dictionaries.classes.of(v);
         }
+        const importance = r.text(F.importance);
+        f.importance![i] = importance === null ? -1 : dictionaries.classes.of(importance);
+        f.importanceSource![i] = r.float8(F.importance_source);
       }
       if (q.rollupKeys) {
         f.recorded![i] = r.float8(F.recorded);
@@ -541,6 +548,8 @@ export async function readCustomerSummaries(database: Database, q: SummaryQuery)
             classes: Object.fromEntries(PREVIOUS_CLASSES.map((m) => [m, t(`prev_${m}`)])) as PreviousScoreColumns['classes'],
             values: dictionaries.classes.values,
             since: t('oldSince'),
+            importance: t('importance'),
+            importanceSource: t('importanceSource'),
             asOfDay: Math.round(Date.parse(`${q.asOf}T00:00:00Z`) / 86_400_000),
           },
         }

@@ -226,6 +226,11 @@ export interface ScoreSummary {
   modelCheck: Record<string, unknown> | null;
   /** The dashboards' class rows, when the summary came with its rollup keys and every amount could be counted exactly. */
   classRows: CountedClassRows | null;
+  /**
+   * With the summary's previous scores: the customers (ascending) whose importance the computed tier
+   * would change as they stood when read (not set by hand, and another value or not computed).
+   */
+  importanceCandidates: number[] | null;
 }
 
 /**
@@ -251,6 +256,7 @@ export function scoreForWrite(
   const classRows = s.rollup && s.previous ? new ClassRowCounter(s.rollup, s.previous) : null;
   let countable = classRows !== null;
   const amounts = new StoredAmounts();
+  const candidates: number[] | null = previous ? [] : null;
   // one row state for every stored row (no object per customer)
   const row: StoredRow = { c: null as unknown as ScoredCustomer, s, i: 0, x: stored ?? { runId: 0, computedAt: 0 }, p: previous!, amounts };
   let scored = 0;
@@ -271,6 +277,10 @@ export function scoreForWrite(
       row.i = i;
       if (countable && !classRows!.add(c, s, i, amounts)) countable = false;
       if (c.rfmSegment !== null) scored++;
+      if (candidates && c.tier !== null && previous!.importanceSource[i] !== 1) {
+        const now = previous!.importance[i]!;
+        if (previous!.importanceSource[i] !== 2 || now < 0 || previous!.values[now] !== c.tier) candidates.push(c.customerId);
+      }
       if (stored) {
         writeStoredRow(w, row);
         changed += writeChanges(h!, c, i, stored, previous!, changes);
@@ -289,5 +299,6 @@ export function scoreForWrite(
     frozen: run.frozen,
     modelCheck: check,
     classRows: countable ? classRows!.finish() : null,
+    importanceCandidates: candidates,
   };
 }

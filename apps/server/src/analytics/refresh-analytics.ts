@@ -251,7 +251,10 @@ async function work(database: Database, runId: number, settings: AnalyticsSettin
     let importanceChanged = 0;
     if (settings.tier.feedImportance) {
       await setProgress(database, runId, { phase: 'importance', done: 0, total: summary.n }, o);
-      importanceChanged = await feedImportance(database, runId, summary.ids, { ranges: !ids });
+      // a full run: the customers whose importance the scoring found would change (the statement checks
+      // each again; one whose hand-set importance was cleared during the run is fed by the next)
+      const candidates = scores.importanceCandidates;
+      importanceChanged = await feedImportance(database, runId, candidates ?? summary.ids, { ranges: !ids && !candidates });
       if (importanceChanged > 0) {
         await recordAudit(database.db, { actor: null, requestId: `analytics-run:${runId}`, ip: 'system' }, {
           entity: 'customers',
