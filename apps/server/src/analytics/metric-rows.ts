@@ -1,7 +1,9 @@
 // A run's scores as the write-back sends them: per chunk of customers, their rows in COPY's binary
-// format, copied by write-metrics.ts into a temporary table its statement reads. Pure, so it runs
-// in the scoring worker: each customer's score object is garbage once its row is written, and the
-// chunk's bytes move to the writing thread without a copy.
+// format — an incremental run's for a temporary table its upsert reads (METRIC_INPUT), a full run's
+// as customer_metrics stores them (STORED_COLUMNS) with their class changes beside, both copied by
+// write-metrics.ts — and, as they go, a full run's dashboard class rows (class-rows.ts) and
+// importance candidates. Pure, so it runs in the scoring worker: each customer's score object is
+// garbage once its row is written, and the chunk's bytes move to the writing thread without a copy.
 import type { AnalyticsSettings } from '@guanxi/contracts';
 import { CopyBinaryWriter } from '../db/copy-in.js';
 import type { CustomerSummaryColumns } from './customer-summaries.js';
