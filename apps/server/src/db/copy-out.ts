@@ -27,7 +27,11 @@ export interface BinaryRow {
   bool(field: number): boolean | null;
 }
 
-/** The query's text with its parameters written in as literals (numbers, strings, booleans, null). */
+/**
+ * The query's text with its parameters written in as literals (numbers, strings, booleans, null).
+ * Every `$n` of the text is taken for a parameter: the query's own text must hold none elsewhere (in
+ * a dollar-quoted string, say). Values are quoted, never parsed: a parameter's text stays a literal.
+ */
 export function inlineParameters(query: SQL): string {
   const { sql: text, params } = dialect.sqlToQuery(query);
   return text.replace(/\$(\d+)/g, (_m, k: string) => {
@@ -140,7 +144,8 @@ interface Pglite {
 
 /**
  * Runs `query` as COPY … TO in the binary format and calls `onRow` for each row, in the query's
- * order; returns the number of rows. Every field should be of a type BinaryRow reads (cast in the query).
+ * order; returns the number of rows. Every field should be of a type BinaryRow reads (cast in the
+ * query). `settings` are planner settings for this read (`set local` on PostgreSQL; PGlite keeps its defaults).
  */
 export async function copyOut(database: Database, query: SQL, onRow: (row: BinaryRow) => void, settings: Record<string, string> = {}): Promise<number> {
   const text = `copy (${inlineParameters(query)}) to ${database.driver === 'pglite' ? `'/dev/blob'` : 'stdout'} with (format binary)`;
