@@ -231,7 +231,9 @@ export async function generate(database: Database, opts: GenerateOptions): Promi
           case when s.status in ('confirmed', 'fulfilled') then s.day + interval '10 hours' else null end,
           case when s.status = 'fulfilled' then s.day + interval '3 days 15 hours' else null end,
           case when s.status = 'cancelled' then s.day + interval '1 day 11 hours' else null end,
-          s.day + interval '9 hours', s.day + interval '9 hours', coalesce(c.owner_id, ${repOf(38, 's.g')}), coalesce(c.owner_id, ${repOf(38, 's.g')})
+          -- never after the generation: an order stamped later than now is taken as changed by every incremental refresh until then
+          least(s.day + interval '9 hours', ${now}::timestamptz), least(s.day + interval '9 hours', ${now}::timestamptz),
+          coalesce(c.owner_id, ${repOf(38, 's.g')}), coalesce(c.owner_id, ${repOf(38, 's.g')})
         from (
           select g, customer, day,
             case when day > (${now}::timestamptz)::date - 30 then (case when r < 10 then 'draft' when r < 70 then 'confirmed' when r < 95 then 'fulfilled' else 'cancelled' end)
@@ -279,7 +281,8 @@ export async function generate(database: Database, opts: GenerateOptions): Promi
       sql`
       insert into order_returns (order_id, returned_on, reason, amount, cost, created_at, updated_at, created_by, updated_by)
       select o.id, o.order_date + 12, (array['质量问题', '型号不符', '客户多订', '运输破损'])[1 + ${h(39, 'o.id')} % 4], o.returned_amount,
-        round(l.cost * 1 / l.quantity, 2), o.order_date + interval '12 days 10 hours', o.order_date + interval '12 days 10 hours', o.owner_id, o.owner_id
+        round(l.cost * 1 / l.quantity, 2), least(o.order_date + interval '12 days 10 hours', ${now}::timestamptz),
+        least(o.order_date + interval '12 days 10 hours', ${now}::timestamptz), o.owner_id, o.owner_id
       from orders o join order_lines l on l.order_id = o.id and l.position = 1
       where o.returned_amount > 0`,
     );
