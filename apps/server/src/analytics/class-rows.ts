@@ -129,21 +129,11 @@ const SUMS = 6;
 /** Scales of the sums as the rows print them. */
 const SCALES = [0, 2, 2, 0, 6, 4];
 
-/** The class rows in analytics_metric_rollups' columns, each a text array (null for SQL null). */
-export interface ClassRowColumns {
-  grain: Array<string | null>;
-  owner_id: Array<string | null>;
-  province: Array<string | null>;
-  kind: Array<string | null>;
-  k1: Array<string | null>;
-  k2: Array<string | null>;
-  customers: Array<string | null>;
-  value: Array<string | null>;
-  clv: Array<string | null>;
-  days: Array<string | null>;
-  expected_purchases: Array<string | null>;
-  expected_spend: Array<string | null>;
-}
+/** analytics_metric_rollups' columns of a class row, in order (dashboard-rollups.ts writes and reads them too). */
+export const CLASS_ROW_COLUMNS = ['grain', 'owner_id', 'province', 'kind', 'k1', 'k2', 'customers', 'value', 'clv', 'days', 'expected_purchases', 'expected_spend'] as const;
+
+/** Class rows as one text array per column (null for SQL null). */
+export type ClassRowColumns = Record<(typeof CLASS_ROW_COLUMNS)[number], Array<string | null>>;
 
 /** What a full run's class rows come with: the customers counted and those counted under their current owner and region for want of a record. */
 export interface CountedClassRows {
@@ -309,7 +299,7 @@ export class ClassRowCounter {
       into(byOwner, this.bucketOwner[b]!, a);
       into(byProvince, this.bucketProvince[b]!, a);
     });
-    const cols: ClassRowColumns = { grain: [], owner_id: [], province: [], kind: [], k1: [], k2: [], customers: [], value: [], clv: [], days: [], expected_purchases: [], expected_spend: [] };
+    const cols = Object.fromEntries(CLASS_ROW_COLUMNS.map((c) => [c, []])) as unknown as ClassRowColumns;
     const emit = (grain: 'owner' | 'province', owner: number | null, province: string | null, a: Float64Array) => {
       for (let slot = 0; slot < this.slots.length; slot++) {
         const at = slot * SUMS;

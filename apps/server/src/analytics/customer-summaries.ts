@@ -5,6 +5,7 @@
 // functions find each order's period, a GroupAggregate folds them per customer (no sort, no hash
 // of millions of groups), and a binary COPY fills typed arrays as it streams (db/copy-out.ts).
 import { sql, type SQL } from 'drizzle-orm';
+import { trackedMetrics } from '@guanxi/contracts';
 import type { Database } from '../db/client.js';
 import { copyOut } from '../db/copy-out.js';
 import { refreshStatistics } from '../db/statistics.js';
@@ -30,19 +31,16 @@ export interface SummaryQuery {
   rollupKeys?: boolean;
 }
 
-/** The stored classes a run records changes of (customer_metric_history.metric), in trackedMetrics' order. */
-export const PREVIOUS_CLASSES = ['rfm_segment', 'abc_class', 'lifecycle_stage', 'tier', 'loyalty_class', 'churn_level'] as const;
-
 /**
  * Each customer's scores before this run, read in the same pass (a full run replaces the table, so
- * the write cannot join them): whether it had any, its class of each PREVIOUS_CLASSES metric and its
+ * the write cannot join them): whether it had any, its class of each tracked metric (trackedMetrics) and its
  * lifecycle_since.
  */
 export interface PreviousScoreColumns {
   /** 1 when the customer had scores before this run. */
   hadScores: Uint8Array;
   /** Per metric, the index into `values` of the previous class (-1: none). */
-  classes: Record<(typeof PREVIOUS_CLASSES)[number], Float64Array>;
+  classes: Record<(typeof trackedMetrics)[number], Float64Array>;
   values: string[];
   /** Days since 1970-01-01 of the previous lifecycle_since (NaN: none). */
   since: Float64Array;
@@ -259,7 +257,7 @@ export function summarySql(q: SummaryQuery): SQL {
            ${
              q.previous
                ? sql`, om.customer_id is not null as had_scores, om.lifecycle_since - date '1970-01-01' as old_since,
-           ${sql.raw(PREVIOUS_CLASSES.map((m) => `om.${m} as prev_${m}`).join(', '))},
+           ${sql.raw(trackedMetrics.map((m) => `om.${m} as prev_${m}`).join(', '))},
            c.importance, case c.importance_source when 'manual' then 1 when 'computed' then 2 else 0 end as importance_source`
                : sql``
            }
@@ -324,7 +322,7 @@ class Columns {
 const FLOATS = [
   'id', 'firstDay', 'lastDay', 'recencyDays', 'frequency', 'monetary', 'margin', 'x', 'tx', 'T', 'meanSpend', 'trend', 'spendTrend', 'holdout', 'holdoutRevenue',
   'overdueDays', 'satisfaction', 'openComplaints', 'purchased', 'cx', 'ctx', 'cT', 'cMeanSpend', 'cHoldout', 'cHoldoutRevenue',
-  'hadScores', 'oldSince', ...PREVIOUS_CLASSES.map((m) => `prev_${m}` as const), 'importance', 'importanceSource', 'rollupOwner', 'rollupProvince', 'recorded',
+  'hadScores', 'oldSince', ...trackedMetrics.map((m) => `prev_${m}` as const), 'importance', 'importanceSource', 'rollupOwner', 'rollupProvince', 'recorded',
 ] as const;
 const STRINGS = ['monetaryText', 'marginText', 'overdueBalance'] as const;
 
@@ -336,9 +334,9 @@ const OUT = [
   'id', 'first_day', 'last_day', 'frequency', 'monetary', 'margin', 'x', 'tx', 'big_t', 'mean_spend', 'holdout', 'holdout_revenue', 'early', 'late', 'early_spend', 'late_spend',
   'c_x', 'c_tx', 'c_t', 'c_mean_spend', 'c_holdout', 'c_holdout_revenue', 'overdue_days', 'overdue_balance', 'has_plan', 'satisfaction', 'complaints',
 ] as const;
-const PREVIOUS_OUT = ['had_scores', 'old_since', ...PREVIOUS_CLASSES.map((m) => `prev_${m}` as const), 'importance', 'importance_source'] as const;
+const PREVIOUS_OUT = ['had_scores', 'old_since', ...trackedMetrics.map((m) => `prev_${m}` as const), 'importance', 'importance_source'] as const;
 const ROLLUP_OUT = ['recorded', 'rollup_owner', 'rollup_province'] as const;
-const TEXT_OUT = new Set<string>(['monetary', 'margin', 'overdue_balance', 'rollup_province', 'importance', ...PREVIOUS_CLASSES.map((m) => `prev_${m}`)]);
+const TEXT_OUT = new Set<string>(['monetary', 'margin', 'overdue_balance', 'rollup_province', 'importance', ...trackedMetrics.map((m) => `prev_${m}`)]);
 const BOOL_OUT = new Set<string>(['has_plan', 'recorded', 'had_scores']);
 /** Field numbers of one read: OUT's, then PREVIOUS_OUT's and ROLLUP_OUT's when asked for. */
 function fieldsOf(q: SummaryQuery): Record<string, number> {
@@ -373,7 +371,7 @@ export function summaryReadSql(q: SummaryQuery): SQL {
 /** One query's summary rows into columns, as the COPY streams them. */
 async function readPart(database: Database, q: SummaryQuery, settings: Record<string, string>, dictionaries: { provinces: Dictionary; classes: Dictionary }): Promise<Columns> {
   const F = fieldsOf(q) as Record<(typeof OUT)[number] | (typeof PREVIOUS_OUT)[number] | (typeof ROLLUP_OUT)[number], number>;
-  const previous = PREVIOUS_CLASSES.map((m) => [F[`prev_${m}`], `prev_${m}`] as const);
+  const previous = trackedMetrics.map((m) => [F[`prev_${m}`], `prev_${m}`] as const);
   const cols = new Columns(FLOATS, STRINGS);
   const asOfDay = Math.round(Date.parse(`${q.asOf}T00:00:00Z`) / 86_400_000);
   const withCheck = Boolean(q.checkEnd);
@@ -463,11 +461,9 @@ async function readPart(database: Database, q: SummaryQuery, settings: Record<st
 /**
  * Parts a full read on PostgreSQL is split into, by customer id, each read on a connection of its
  * own at once: the ordered pass gets no parallel plan, and one backend took ~18 s of the ~20 s aggregate of
- * 10M orders alone (bench/analytics-refresh/notes.md). Three rather than two on a machine of two cores:
- * the same alone, and under the load of the customer list the parts get more of the machine.
- * PGlite has one connection: one part.
+ * 10M orders alone (bench/analytics-refresh/notes.md). PGlite has one connection: one part.
  */
-export const FULL_READ_PARTS = 3;
+export const FULL_READ_PARTS = 2;
 
 /**
  * Ascending id ranges over the live customers' ids holding about equal numbers of orders: cut at the
@@ -545,7 +541,7 @@ export async function readCustomerSummaries(database: Database, q: SummaryQuery)
       ? {
           previous: {
             hadScores: Uint8Array.from(t('hadScores')),
-            classes: Object.fromEntries(PREVIOUS_CLASSES.map((m) => [m, t(`prev_${m}`)])) as PreviousScoreColumns['classes'],
+            classes: Object.fromEntries(trackedMetrics.map((m) => [m, t(`prev_${m}`)])) as PreviousScoreColumns['classes'],
             values: dictionaries.classes.values,
             since: t('oldSince'),
             importance: t('importance'),

@@ -3,7 +3,7 @@
 // refresh and the dashboards' live path (filters the rollups cannot answer) use, so the two agree.
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
-import type { CountedClassRows } from './class-rows.js';
+import { CLASS_ROW_COLUMNS, type CountedClassRows } from './class-rows.js';
 
 /** Value band of a positive amount on a geometric scale (×1.1 per band): the Pareto curve's sample points. -1 for nothing. */
 export const valueBand = (col: SQL) => sql`case when ${col} > 0 then greatest(0, floor(ln(${col}::float8) / ln(1.1)))::int end`;
@@ -158,7 +158,7 @@ export function liveCohortRows(customerFilter: SQL, cohortFilter: SQL): SQL {
 }
 
 
-const METRIC_COLUMNS = ['grain', 'owner_id', 'province', 'kind', 'k1', 'k2', 'customers', 'value', 'clv', 'days', 'expected_purchases', 'expected_spend'] as const;
+const METRIC_COLUMNS = CLASS_ROW_COLUMNS;
 const METRIC_TYPES: Record<(typeof METRIC_COLUMNS)[number], string> = {
   grain: 'text', owner_id: 'bigint', province: 'text', kind: 'text', k1: 'text', k2: 'text',
   customers: 'int', value: 'numeric', clv: 'numeric', days: 'bigint', expected_purchases: 'numeric', expected_spend: 'numeric',

@@ -4,13 +4,12 @@
 // write-metrics.ts — and, as they go, a full run's dashboard class rows (class-rows.ts) and
 // importance candidates. Pure, so it runs in the scoring worker: each customer's score object is
 // garbage once its row is written, and the chunk's bytes move to the writing thread without a copy.
-import type { AnalyticsSettings } from '@guanxi/contracts';
+import { trackedMetrics, type AnalyticsSettings } from '@guanxi/contracts';
 import { CopyBinaryWriter } from '../db/copy-in.js';
-import type { CustomerSummaryColumns } from './customer-summaries.js';
 import { classCounter, startScoring, type FrozenModel, type ScoredCustomer } from './score-population.js';
 import { modelCheck } from './model-check.js';
 import { centsOf, ClassRowCounter, keptSince, scaled, StoredAmounts, type CountedClassRows } from './class-rows.js';
-import { PREVIOUS_CLASSES, type PreviousScoreColumns } from './customer-summaries.js';
+import type { CustomerSummaryColumns, PreviousScoreColumns } from './customer-summaries.js';
 
 /** Writes one field of a customer's row. */
 type Field = (w: CopyBinaryWriter, c: ScoredCustomer, s: CustomerSummaryColumns, i: number) => void;
@@ -171,7 +170,7 @@ function writeStoredRow(w: CopyBinaryWriter, r: StoredRow): void {
   for (let j = 0; j < STORED_WRITERS.length; j++) STORED_WRITERS[j]!(w, r);
 }
 
-/** The new class of each PREVIOUS_CLASSES metric, in that order. */
+/** The new class of each tracked metric, in trackedMetrics' order. */
 const newClass = (c: ScoredCustomer, k: number): string | null =>
   k === 0 ? c.rfmSegment : k === 1 ? c.abcClass : k === 2 ? c.lifecycleStage : k === 3 ? c.tier : k === 4 ? c.loyaltyClass : c.churnLevel;
 
@@ -179,8 +178,8 @@ const newClass = (c: ScoredCustomer, k: number): string | null =>
 function writeChanges(h: CopyBinaryWriter, c: ScoredCustomer, i: number, x: StoredRowsContext, p: PreviousScoreColumns, counts: Record<string, number>): number {
   if (p.hadScores[i] !== 1) return 0;
   let n = 0;
-  for (let k = 0; k < PREVIOUS_CLASSES.length; k++) {
-    const metric = PREVIOUS_CLASSES[k]!;
+  for (let k = 0; k < trackedMetrics.length; k++) {
+    const metric = trackedMetrics[k]!;
     const old = p.classes[metric][i]!;
     const from = old < 0 ? null : p.values[old]!;
     const to = newClass(c, k);

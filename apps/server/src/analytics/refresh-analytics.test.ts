@@ -400,7 +400,7 @@ describe('a full refresh', () => {
       await t.database.db.execute(sql`delete from customer_metrics`);
       await t.database.db.execute(sql`insert into customer_metrics select * from test_metrics_before`);
       // a full run's way: the rows as the table stores them, and the changes the scoring found
-      await replaceMetrics(t.database, { runId: -2, asOf: later, chunks: render({ runId: -2, computedAt: 0 }) });
+      await replaceMetrics(t.database, { chunks: render({ runId: -2, computedAt: 0 }) });
       expect(await rows()).toEqual(viaStatement);
       expect(await changes(-2)).toEqual(statementChanges);
       expect(statementChanges.length).toBeGreaterThan(0);
