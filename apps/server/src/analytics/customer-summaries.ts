@@ -282,14 +282,16 @@ export function summarySql(q: SummaryQuery): SQL {
 
 /** Grows typed columns as batches arrive (the customer count is known only at the end). */
 class Columns {
-  private cap = 1024;
   n = 0;
   readonly f: Record<string, Float64Array> = {};
   readonly s: Record<string, string[]> = {};
   constructor(
     private readonly floats: readonly string[],
     strings: readonly string[],
+    /** Rows expected (room made for them at once: each doubling of 40 columns re-fills and copies them all). */
+    private cap = 1024,
   ) {
+    this.cap = Math.max(1, cap);
     for (const k of floats) this.f[k] = new Float64Array(this.cap).fill(Number.NaN);
     for (const k of strings) this.s[k] = [];
   }
@@ -302,14 +304,15 @@ class Columns {
       this.f[k] = next;
     }
   }
+  /** A column's rows (the column itself when it holds exactly them; the columns are not used after). */
   take(name: string): Float64Array {
-    return this.f[name]!.slice(0, this.n);
+    const column = this.f[name]!;
+    return column.length === this.n ? column : column.slice(0, this.n);
   }
   /** The parts' rows one after another, in the order given. */
   static concat(parts: Columns[]): Columns {
     const first = parts[0]!;
-    const all = new Columns(first.floats, Object.keys(first.s));
-    all.ensure(parts.reduce((n, p) => n + p.n, 0));
+    const all = new Columns(first.floats, Object.keys(first.s), parts.reduce((n, p) => n + p.n, 0));
     for (const p of parts) {
       for (const k of first.floats) all.f[k]!.set(p.f[k]!.subarray(0, p.n), all.n);
       for (const k of Object.keys(first.s)) for (const v of p.s[k]!) all.s[k]!.push(v);
@@ -369,10 +372,16 @@ export function summaryReadSql(q: SummaryQuery): SQL {
 }
 
 /** One query's summary rows into columns, as the COPY streams them. */
-async function readPart(database: Database, q: SummaryQuery, settings: Record<string, string>, dictionaries: { provinces: Dictionary; classes: Dictionary }): Promise<Columns> {
+async function readPart(
+  database: Database,
+  q: SummaryQuery,
+  settings: Record<string, string>,
+  dictionaries: { provinces: Dictionary; classes: Dictionary },
+  expected: number,
+): Promise<Columns> {
   const F = fieldsOf(q) as Record<(typeof OUT)[number] | (typeof PREVIOUS_OUT)[number] | (typeof ROLLUP_OUT)[number], number>;
   const previous = trackedMetrics.map((m) => [F[`prev_${m}`], `prev_${m}`] as const);
-  const cols = new Columns(FLOATS, STRINGS);
+  const cols = new Columns(FLOATS, STRINGS, expected);
   const asOfDay = Math.round(Date.parse(`${q.asOf}T00:00:00Z`) / 86_400_000);
   const withCheck = Boolean(q.checkEnd);
   const query = summaryReadSql(q);
@@ -470,12 +479,14 @@ export const FULL_READ_PARTS = 2;
  * quantiles of orders.customer_id in the planner's statistics (early customers have more orders:
  * at equal widths one part held 6.5M of 10M orders), else of equal width.
  */
-async function idRanges(database: Database, parts: number): Promise<Array<{ from: number; to: number }>> {
-  const [r] = await database.rows<{ lo: number | null; hi: number | null; bounds: string | null }>(sql`
+async function idRanges(database: Database, parts: number): Promise<{ ranges: Array<{ from: number; to: number }>; customers: number }> {
+  const [r] = await database.rows<{ lo: number | null; hi: number | null; bounds: string | null; customers: number }>(sql`
     select (select min(id) from customers where deleted_at is null and merged_into is null) as lo,
       (select max(id) from customers where deleted_at is null and merged_into is null) as hi,
-      (select histogram_bounds::text from pg_stats where schemaname = current_schema() and tablename = 'orders' and attname = 'customer_id') as bounds`);
-  if (r?.lo === null || r?.lo === undefined || r.hi === null) return [];
+      (select histogram_bounds::text from pg_stats where schemaname = current_schema() and tablename = 'orders' and attname = 'customer_id') as bounds,
+      (select greatest(reltuples, 0)::float8 from pg_class where oid = 'customers'::regclass) as customers`);
+  const customers = Number(r?.customers ?? 0);
+  if (r?.lo === null || r?.lo === undefined || r.hi === null) return { ranges: [], customers };
   const lo = Number(r.lo);
   const hi = Number(r.hi);
   const bounds = r.bounds ? r.bounds.replace(/[{}]/g, '').split(',').map(Number) : [];
@@ -485,7 +496,7 @@ async function idRanges(database: Database, parts: number): Promise<Array<{ from
     if (cut > (cuts.at(-1) ?? lo) && cut <= hi) cuts.push(cut);
   }
   const starts = [lo, ...cuts];
-  return starts.map((from, k) => ({ from, to: k + 1 < starts.length ? starts[k + 1]! - 1 : hi }));
+  return { ranges: starts.map((from, k) => ({ from, to: k + 1 < starts.length ? starts[k + 1]! - 1 : hi })), customers };
 }
 
 export async function readCustomerSummaries(database: Database, q: SummaryQuery): Promise<CustomerSummaryColumns> {
@@ -502,12 +513,15 @@ export async function readCustomerSummaries(database: Database, q: SummaryQuery)
   // Each part reads in a snapshot of its own, a moment apart: a customer's rows all come from one
   // of them, and an order committed in between is after the run's mark (orders_seen_until), so the
   // next incremental run takes it as a change.
-  const ranges = !q.customerIds && !q.idRange && database.driver !== 'pglite' ? await idRanges(database, FULL_READ_PARTS) : null;
+  const split = !q.customerIds && !q.idRange && database.driver !== 'pglite' ? await idRanges(database, FULL_READ_PARTS) : null;
   const dictionaries = { provinces: new Dictionary(), classes: new Dictionary() };
+  // room for a part's customers at once: at most its ids, at most the table's estimated rows (a million rows' doublings were a second of the read)
   const parts =
-    ranges && ranges.length > 1
-      ? await Promise.all(ranges.map((idRange) => readPart(database, { ...q, idRange }, settings, dictionaries)))
-      : [await readPart(database, q, settings, dictionaries)];
+    split && split.ranges.length > 1
+      ? await Promise.all(
+          split.ranges.map((idRange) => readPart(database, { ...q, idRange }, settings, dictionaries, Math.min(idRange.to - idRange.from + 1, Math.ceil(split.customers * 1.02) + 1024))),
+        )
+      : [await readPart(database, q, settings, dictionaries, q.customerIds ? q.customerIds.length : 1024)];
   const cols = parts.length === 1 ? parts[0]! : Columns.concat(parts);
   const t = (k: (typeof FLOATS)[number]) => cols.take(k);
   return {

@@ -40,15 +40,25 @@ export function unpackSummary(p: Packed): CustomerSummaryColumns {
 export type WorkerMessage = { kind: 'ready' } | { kind: 'chunk'; chunk: ScoredChunk } | { kind: 'done'; result: ScoreSummary } | { kind: 'failed'; error: string };
 
 /**
+ * The worker's young generation (V8's default is ~48 MB on a 64-bit machine). Scoring makes a few
+ * small objects per customer that die within its chunk; at the default size the scavenges promoted
+ * many of them and the collector's threads took the CPU the 2-core machine's database needed. At
+ * 96 MB, scoring a million customers took 20.6–22.3 s of the process's CPU against 21.4–27.9 s
+ * (three runs each; 48 and 192 MB no better than the default): bench/analytics-refresh/notes.md.
+ */
+const YOUNG_GENERATION_MB = 96;
+
+/**
  * A worker running score-worker beside this module: the built .js as it is; the .ts source (tsx,
  * vitest) through tsx's loader registered inside the worker, since Node 20 does not carry the
  * parent's `--import tsx` hooks into workers.
  */
 function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./score-worker.js', import.meta.url));
+  const options = { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } };
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./score-worker.js', import.meta.url), options);
   const entry = new URL('./score-worker.ts', import.meta.url).href;
   const tsx = import.meta.resolve('tsx/esm/api');
-  return new Worker(`import(${JSON.stringify(tsx)}).then((m) => m.register()).then(() => import(${JSON.stringify(entry)}))`, { eval: true });
+  return new Worker(`import(${JSON.stringify(tsx)}).then((m) => m.register()).then(() => import(${JSON.stringify(entry)}))`, { eval: true, ...options });
 }
 
 /** A scoring worker started ahead of its job; `loaded` is false when its module could not load here. */

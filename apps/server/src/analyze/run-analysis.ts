@@ -105,6 +105,8 @@ export interface AnalysisResult {
   holdoutCheck: { actual: number; predicted: number } | null;
   /** Per customer (for the stored scores): cumulative value share up to and including the customer, value quadrant, lifecycle rule, churn level, tier and its score. */
   valueShare: Float64Array | null;
+  /** Rows by ABC value, highest first (ties by id ascending), as valueShare accumulates them. */
+  abcOrder: Uint32Array | null;
   valueQuadrant: Uint8Array | null;
   lifecycleRule: Uint8Array;
   churnLevel: Uint8Array;
@@ -163,6 +165,7 @@ export function runAnalysis(input: AnalysisInput, o: AnalysisOptions): AnalysisR
   let top20: number | null = null;
   let vm: Record<string, number> | null = null;
   let valueShare: Float64Array | null = null;
+  let abcOrder: Uint32Array | null = null;
   let quadrant: Uint8Array | null = null;
   let medianFrequency: number | null = null;
   let medianAov: number | null = null;
@@ -183,6 +186,7 @@ export function runAnalysis(input: AnalysisInput, o: AnalysisOptions): AnalysisR
       valueShare[i] = a.total > 0 ? cum / a.total : 1;
     }
     abcClass = a.classOf;
+    abcOrder = a.order;
     abc = a.counts;
     abcShares = a.shares;
     top20 = a.topShareValue;
@@ -376,6 +380,7 @@ export function runAnalysis(input: AnalysisInput, o: AnalysisOptions): AnalysisR
     churnLevels,
     holdoutCheck,
     valueShare,
+    abcOrder,
     valueQuadrant: quadrant,
     lifecycleRule: stages.rule,
     churnLevel: ch.level,
