@@ -51,11 +51,18 @@ export class StoredAmounts {
   clvText: string | null = null;
   clvCents: number | null = null;
   of(c: ScoredCustomer, s: CustomerSummaryColumns, i: number): this {
-    this.valueCents = centsOf(s.monetaryText[i]!);
+    const cents = s.monetaryCents[i]!;
+    this.valueCents = Number.isNaN(cents) ? centsOf(amountText(s, 'monetary', i)) : cents;
     this.clvText = c.clv === null || !Number.isFinite(c.clv) ? null : c.clv.toFixed(2);
     this.clvCents = this.clvText === null ? null : centsOf(this.clvText);
     return this;
   }
+}
+
+/** A customer's net revenue or margin as the exact decimal text (from its cents, or the text kept aside). */
+export function amountText(s: CustomerSummaryColumns, which: 'monetary' | 'margin', i: number): string {
+  const cents = (which === 'monetary' ? s.monetaryCents : s.marginCents)[i]!;
+  return Number.isNaN(cents) ? (s.amountTexts[which].get(i) ?? '0') : scaled(cents, 2);
 }
 
 /** float8 round() as PostgreSQL does it (rint: halves to even). */

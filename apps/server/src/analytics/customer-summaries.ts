@@ -7,7 +7,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { trackedMetrics } from '@guanxi/contracts';
 import type { Database } from '../db/client.js';
-import { copyOut } from '../db/copy-out.js';
+import { copyOut, type BinaryRow } from '../db/copy-out.js';
 import { refreshStatistics } from '../db/statistics.js';
 
 export interface SummaryQuery {
@@ -79,9 +79,14 @@ export interface CalibrationColumns {
 export interface CustomerSummaryColumns {
   n: number;
   ids: number[];
-  /** Exact net revenue and margin as numeric text (for storage). */
-  monetaryText: string[];
-  marginText: string[];
+  /**
+   * Exact net revenue and margin in cents, for storage (0 without orders); NaN for the rare amount
+   * that is not a whole number of cents below 10^15, whose exact text is then in `amountTexts`.
+   */
+  monetaryCents: Float64Array;
+  marginCents: Float64Array;
+  /** The exact text of the amounts not held in cents, by customer index. */
+  amountTexts: { monetary: Map<number, string>; margin: Map<number, string> };
   /** Days since 1970-01-01 of the first and last purchase (NaN without any). */
   firstDay: Float64Array;
   lastDay: Float64Array;
@@ -102,7 +107,6 @@ export interface CustomerSummaryColumns {
   holdoutRevenue: Float64Array;
   /** Days the oldest unpaid instalment is overdue (0 when none; NaN without any instalment). */
   overdueDays: Float64Array;
-  overdueBalance: string[];
   /** Last done return visit's satisfaction (1–5), NaN when never surveyed. */
   satisfaction: Float64Array;
   openComplaints: Float64Array;
@@ -116,6 +120,17 @@ export interface CustomerSummaryColumns {
 
 
 const dayOf = (d: string): SQL => sql`(${d}::date - date '1970-01-01')`;
+
+/**
+ * An amount of the summary as its cents (an int8: no text made and parsed, as numeric to float8 does)
+ * when it is a whole number of cents below 10^15 — every sum of two-place columns short of ten
+ * trillion — and else as its exact text: the two columns `<name>_cents` and `<name>`, one of them null.
+ */
+function amountColumns(amount: SQL, name: string): SQL {
+  const exact = sql`scale(${amount}) <= 2 and abs(${amount}) < 10000000000000`;
+  return sql`case when ${exact} then (${amount} * 100)::int8 end as ${sql.raw(`${name}_cents`)},
+           case when not (${exact}) then ${amount}::text end as ${sql.raw(name)}`;
+}
 
 /**
  * The calibration summary for calibration end `c` (a day number) over the per-order rows of one
@@ -222,8 +237,7 @@ export function summarySql(q: SummaryQuery): SQL {
     ),
     overdue as materialized (
       select i.customer_id,
-             max(${asOf} - i.due_date) filter (where i.paid_amount < i.amount and i.due_date < ${asOf}) as days,
-             coalesce(sum(i.amount - i.paid_amount) filter (where i.paid_amount < i.amount and i.due_date < ${asOf}), 0) as balance
+             max(${asOf} - i.due_date) filter (where i.paid_amount < i.amount and i.due_date < ${asOf}) as days
       ${
         ids
           ? // a few customers: their instalments by the customer copied onto them (receivables.table.ts: always the
@@ -248,11 +262,11 @@ export function summarySql(q: SummaryQuery): SQL {
       where type = 'complaint' and deleted_at is null and status not in ('resolved', 'closed') and customer_id is not null ${only(sql`customer_id`)}
       group by 1
     )
-    select c.id, s.first_day, s.last_day, s.frequency, s.monetary::text as monetary, (s.gross_margin - coalesce(rt.margin, 0))::text as margin,
+    select c.id, s.first_day, s.last_day, s.frequency, ${amountColumns(sql`s.monetary`, 'monetary')}, ${amountColumns(sql`(s.gross_margin - coalesce(rt.margin, 0))`, 'margin')},
            ${modelColumns(q.unitDays, '')},
            s.early, greatest(s.x, 0) - s.early as late, s.early_spend::float8 as early_spend, (coalesce(s.repeat_spend, 0) - s.early_spend)::float8 as late_spend,
            ${checkEnd ? sql`${modelColumns(q.unitDays, 'c_')},` : sql``}
-           od.days as overdue_days, od.balance::text as overdue_balance, od.customer_id is not null as has_plan,
+           od.days as overdue_days, od.customer_id is not null as has_plan,
            sv.satisfaction, cp.open as complaints
            ${
              q.previous
@@ -284,16 +298,15 @@ export function summarySql(q: SummaryQuery): SQL {
 class Columns {
   n = 0;
   readonly f: Record<string, Float64Array> = {};
-  readonly s: Record<string, string[]> = {};
+  /** The few amounts not held in cents, by row. */
+  readonly texts = { monetary: new Map<number, string>(), margin: new Map<number, string>() };
   constructor(
     private readonly floats: readonly string[],
-    strings: readonly string[],
     /** Rows expected (room made for them at once: each doubling of 40 columns re-fills and copies them all). */
     private cap = 1024,
   ) {
     this.cap = Math.max(1, cap);
     for (const k of floats) this.f[k] = new Float64Array(this.cap).fill(Number.NaN);
-    for (const k of strings) this.s[k] = [];
   }
   ensure(extra: number): void {
     if (this.n + extra <= this.cap) return;
@@ -312,10 +325,10 @@ class Columns {
   /** The parts' rows one after another, in the order given. */
   static concat(parts: Columns[]): Columns {
     const first = parts[0]!;
-    const all = new Columns(first.floats, Object.keys(first.s), parts.reduce((n, p) => n + p.n, 0));
+    const all = new Columns(first.floats, parts.reduce((n, p) => n + p.n, 0));
     for (const p of parts) {
       for (const k of first.floats) all.f[k]!.set(p.f[k]!.subarray(0, p.n), all.n);
-      for (const k of Object.keys(first.s)) for (const v of p.s[k]!) all.s[k]!.push(v);
+      for (const k of ['monetary', 'margin'] as const) for (const [row, v] of p.texts[k]) all.texts[k].set(all.n + row, v);
       all.n += p.n;
     }
     return all;
@@ -323,23 +336,22 @@ class Columns {
 }
 
 const FLOATS = [
-  'id', 'firstDay', 'lastDay', 'recencyDays', 'frequency', 'monetary', 'margin', 'x', 'tx', 'T', 'meanSpend', 'trend', 'spendTrend', 'holdout', 'holdoutRevenue',
+  'id', 'firstDay', 'lastDay', 'recencyDays', 'frequency', 'monetary', 'margin', 'monetaryCents', 'marginCents', 'x', 'tx', 'T', 'meanSpend', 'trend', 'spendTrend', 'holdout', 'holdoutRevenue',
   'overdueDays', 'satisfaction', 'openComplaints', 'purchased', 'cx', 'ctx', 'cT', 'cMeanSpend', 'cHoldout', 'cHoldoutRevenue',
   'hadScores', 'oldSince', ...trackedMetrics.map((m) => `prev_${m}` as const), 'importance', 'importanceSource', 'rollupOwner', 'rollupProvince', 'recorded',
 ] as const;
-const STRINGS = ['monetaryText', 'marginText', 'overdueBalance'] as const;
 
 /**
  * The summary's columns as the binary COPY sends them: every number as float8 (read where it lies),
  * the exact amounts as text. In select-list order; `F` indexes them by name.
  */
 const OUT = [
-  'id', 'first_day', 'last_day', 'frequency', 'monetary', 'margin', 'x', 'tx', 'big_t', 'mean_spend', 'holdout', 'holdout_revenue', 'early', 'late', 'early_spend', 'late_spend',
-  'c_x', 'c_tx', 'c_t', 'c_mean_spend', 'c_holdout', 'c_holdout_revenue', 'overdue_days', 'overdue_balance', 'has_plan', 'satisfaction', 'complaints',
+  'id', 'first_day', 'last_day', 'frequency', 'monetary_cents', 'monetary', 'margin_cents', 'margin', 'x', 'tx', 'big_t', 'mean_spend', 'holdout', 'holdout_revenue', 'early', 'late', 'early_spend', 'late_spend',
+  'c_x', 'c_tx', 'c_t', 'c_mean_spend', 'c_holdout', 'c_holdout_revenue', 'overdue_days', 'has_plan', 'satisfaction', 'complaints',
 ] as const;
 const PREVIOUS_OUT = ['had_scores', 'old_since', ...trackedMetrics.map((m) => `prev_${m}` as const), 'importance', 'importance_source'] as const;
 const ROLLUP_OUT = ['recorded', 'rollup_owner', 'rollup_province'] as const;
-const TEXT_OUT = new Set<string>(['monetary', 'margin', 'overdue_balance', 'rollup_province', 'importance', ...trackedMetrics.map((m) => `prev_${m}`)]);
+const TEXT_OUT = new Set<string>(['monetary', 'margin', 'rollup_province', 'importance', ...trackedMetrics.map((m) => `prev_${m}`)]);
 const BOOL_OUT = new Set<string>(['has_plan', 'recorded', 'had_scores']);
 /** Field numbers of one read: OUT's, then PREVIOUS_OUT's and ROLLUP_OUT's when asked for. */
 function fieldsOf(q: SummaryQuery): Record<string, number> {
@@ -381,14 +393,28 @@ async function readPart(
 ): Promise<Columns> {
   const F = fieldsOf(q) as Record<(typeof OUT)[number] | (typeof PREVIOUS_OUT)[number] | (typeof ROLLUP_OUT)[number], number>;
   const previous = trackedMetrics.map((m) => [F[`prev_${m}`], `prev_${m}`] as const);
-  const cols = new Columns(FLOATS, STRINGS, expected);
+  const cols = new Columns(FLOATS, expected);
   const asOfDay = Math.round(Date.parse(`${q.asOf}T00:00:00Z`) / 86_400_000);
   const withCheck = Boolean(q.checkEnd);
   const query = summaryReadSql(q);
-  const { f, s } = cols;
-  const monetaryText = s.monetaryText!;
-  const marginText = s.marginText!;
-  const overdueBalance = s.overdueBalance!;
+  const { f, texts } = cols;
+  /** An amount in cents into its column (0 when null), or NaN there and its text aside; its value as a float for the models. */
+  const amount = (r: BinaryRow, cents: number, text: number, column: Float64Array, aside: Map<number, string>, i: number): number => {
+    const c = r.float8(cents);
+    if (!Number.isNaN(c)) {
+      column[i] = c;
+      // the float nearest the decimal, as Number of its text gives: both round the exact quotient once
+      return c / 100;
+    }
+    const t = r.text(text);
+    if (t === null) {
+      column[i] = 0;
+      return 0;
+    }
+    column[i] = Number.NaN;
+    aside.set(i, t);
+    return Number(t);
+  };
   await copyOut(
     database,
     query,
@@ -396,11 +422,8 @@ async function readPart(
       cols.ensure(1);
       const i = cols.n++;
       f.id![i] = r.float8(F.id);
-      const monetary = r.text(F.monetary);
-      const margin = r.text(F.margin);
-      monetaryText.push(monetary ?? '0');
-      marginText.push(margin ?? '0');
-      overdueBalance.push(r.text(F.overdue_balance) ?? '0');
+      const monetary = amount(r, F.monetary_cents, F.monetary, f.monetaryCents!, texts.monetary, i);
+      const margin = amount(r, F.margin_cents, F.margin, f.marginCents!, texts.margin, i);
       const overdue = r.float8(F.overdue_days);
       f.overdueDays![i] = r.float8(F.has_plan) === 1 ? (Number.isNaN(overdue) ? 0 : overdue) : Number.NaN;
       f.satisfaction![i] = r.float8(F.satisfaction);
@@ -434,8 +457,8 @@ async function readPart(
       f.lastDay![i] = lastDay;
       f.recencyDays![i] = asOfDay - lastDay;
       f.frequency![i] = r.float8(F.frequency);
-      f.monetary![i] = Number(monetary);
-      f.margin![i] = Number(margin);
+      f.monetary![i] = monetary;
+      f.margin![i] = margin;
       f.holdoutRevenue![i] = r.float8(F.holdout_revenue);
       if (withCheck) {
         f.cHoldoutRevenue![i] = r.float8(F.c_holdout_revenue);
@@ -527,8 +550,9 @@ export async function readCustomerSummaries(database: Database, q: SummaryQuery)
   return {
     n: cols.n,
     ids: Array.from(t('id')),
-    monetaryText: cols.s.monetaryText!,
-    marginText: cols.s.marginText!,
+    monetaryCents: t('monetaryCents'),
+    marginCents: t('marginCents'),
+    amountTexts: cols.texts,
     firstDay: t('firstDay'),
     lastDay: t('lastDay'),
     purchased: Uint8Array.from(t('purchased')),
@@ -545,7 +569,6 @@ export async function readCustomerSummaries(database: Database, q: SummaryQuery)
     holdout: t('holdout'),
     holdoutRevenue: t('holdoutRevenue'),
     overdueDays: t('overdueDays'),
-    overdueBalance: cols.s.overdueBalance!,
     satisfaction: t('satisfaction'),
     openComplaints: t('openComplaints'),
     ...(q.checkEnd

@@ -8,7 +8,7 @@ import { trackedMetrics, type AnalyticsSettings } from '@guanxi/contracts';
 import { CopyBinaryWriter } from '../db/copy-in.js';
 import { classCounter, startScoring, type FrozenModel, type ScoredCustomer } from './score-population.js';
 import { modelCheck } from './model-check.js';
-import { centsOf, ClassRowCounter, keptSince, scaled, StoredAmounts, type CountedClassRows } from './class-rows.js';
+import { amountText, centsOf, ClassRowCounter, keptSince, scaled, StoredAmounts, type CountedClassRows } from './class-rows.js';
 import type { CustomerSummaryColumns, PreviousScoreColumns } from './customer-summaries.js';
 
 /** Writes one field of a customer's row. */
@@ -26,8 +26,8 @@ const COLUMNS: ReadonlyArray<readonly [string, string, Field, string?]> = [
   ['last_day', 'int', (w, _, s, i) => w.int4(s.lastDay[i])],
   ['recency_days', 'int', (w, _, s, i) => w.int4(s.recencyDays[i])],
   ['frequency', 'int', (w, _, s, i) => w.int4(s.frequency[i])],
-  ['monetary', 'text', (w, _, s, i) => w.text(s.monetaryText[i]), 'numeric'],
-  ['margin', 'text', (w, _, s, i) => w.text(s.marginText[i]), 'numeric'],
+  ['monetary', 'text', (w, _, s, i) => w.text(amountText(s, 'monetary', i)), 'numeric'],
+  ['margin', 'text', (w, _, s, i) => w.text(amountText(s, 'margin', i)), 'numeric'],
   ['rfm_r', 'smallint', (w, c) => w.int2(c.rfmR)],
   ['rfm_f', 'smallint', (w, c) => w.int2(c.rfmF)],
   ['rfm_m', 'smallint', (w, c) => w.int2(c.rfmM)],
@@ -93,11 +93,12 @@ function writeMoney(w: CopyBinaryWriter, text: string | null, cents: number | nu
   else w.numeric(text);
 }
 
-/** Whether a decimal's text has two places or fewer (its cents are then exactly its value). */
-const twoPlaces = (text: string): boolean => {
-  const dot = text.indexOf('.');
-  return dot < 0 || text.length - dot - 1 <= 2;
-};
+/** A customer's net revenue or margin as numeric: from its cents, or its text where it is not held in cents. */
+function writeAmount(w: CopyBinaryWriter, s: CustomerSummaryColumns, which: 'monetary' | 'margin', i: number): void {
+  const cents = (which === 'monetary' ? s.monetaryCents : s.marginCents)[i]!;
+  if (Number.isNaN(cents)) w.numeric(amountText(s, which, i));
+  else w.numericCents(cents);
+}
 
 /** What the rows of a full run's next table need besides the scores: its run and when it computed them. */
 export interface StoredRowsContext {
@@ -143,18 +144,18 @@ const STORED_FIELDS = {
   as_of: (w, r) => w.date(r.p.asOfDay),
   first_purchase_on: (w, r) => w.date(r.s.firstDay[r.i]),
   last_purchase_on: (w, r) => w.date(r.s.lastDay[r.i]),
-  // the cents are what a numeric(16,2) column makes of the text (centsOf rounds as it does)
-  monetary: (w, r) => writeMoney(w, r.s.monetaryText[r.i]!, r.amounts.valueCents),
-  margin: (w, r) => writeMoney(w, r.s.marginText[r.i]!, centsOf(r.s.marginText[r.i]!)),
+  // where an amount is not held in cents, the column rounds its text as numeric(16,2) does
+  monetary: (w, r) => writeAmount(w, r.s, 'monetary', r.i),
+  margin: (w, r) => writeAmount(w, r.s, 'margin', r.i),
   // the average divides the exact amount: from the cents only when they are it
-  average_order_value: (w, { s, i, amounts }) => {
+  average_order_value: (w, { s, i }) => {
     const orders = s.frequency[i]!;
-    const value = amounts.valueCents;
-    if (orders > 0 && value !== null && Math.abs(value) < 2 ** 50 && twoPlaces(s.monetaryText[i]!)) w.numericCents(averageCents(value, orders));
-    else w.numeric(orders > 0 ? averageOf(s.monetaryText[i]!, orders) : null);
+    const cents = s.monetaryCents[i]!;
+    if (orders > 0 && !Number.isNaN(cents) && Math.abs(cents) < 2 ** 50) w.numericCents(averageCents(cents, orders));
+    else w.numeric(orders > 0 ? averageOf(amountText(s, 'monetary', i), orders) : null);
   },
   clv: (w, r) => writeMoney(w, r.amounts.clvText, r.amounts.clvCents),
-  historical_value: (w, r) => writeMoney(w, r.s.frequency[r.i]! > 0 ? r.s.monetaryText[r.i]! : null, r.amounts.valueCents),
+  historical_value: (w, r) => (r.s.frequency[r.i]! > 0 ? writeAmount(w, r.s, 'monetary', r.i) : w.null()),
   lifecycle_since: (w, r) => w.date(keptSince(r.p, r.i, r.c.lifecycleStage)),
   computed_at: (w, r) => w.timestamptz(r.x.computedAt),
 } as Partial<Record<(typeof STORED_COLUMNS)[number], StoredField>>;

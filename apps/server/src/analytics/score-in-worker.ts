@@ -20,21 +20,15 @@ export interface ScoreJob {
   stored: StoredRowsContext | null;
 }
 
-type Packed = Omit<CustomerSummaryColumns, 'ids' | 'monetaryText' | 'marginText' | 'overdueBalance'> & {
-  ids: Float64Array;
-  monetaryText: string;
-  marginText: string;
-  overdueBalance: string;
-};
+type Packed = Omit<CustomerSummaryColumns, 'ids'> & { ids: Float64Array };
 
-// a million small strings cost the sending thread a long structured clone; one joined string is a copy
+// a million numbers in an array cost the sending thread a long structured clone; in a typed array they are a copy
 export function packSummary(s: CustomerSummaryColumns): Packed {
-  return { ...s, ids: Float64Array.from(s.ids), monetaryText: s.monetaryText.join('\n'), marginText: s.marginText.join('\n'), overdueBalance: s.overdueBalance.join('\n') };
+  return { ...s, ids: Float64Array.from(s.ids) };
 }
 
 export function unpackSummary(p: Packed): CustomerSummaryColumns {
-  const split = (v: string) => (p.n === 0 ? [] : v.split('\n'));
-  return { ...p, ids: Array.from(p.ids), monetaryText: split(p.monetaryText), marginText: split(p.marginText), overdueBalance: split(p.overdueBalance) };
+  return { ...p, ids: Array.from(p.ids) };
 }
 
 export type WorkerMessage = { kind: 'ready' } | { kind: 'chunk'; chunk: ScoredChunk } | { kind: 'done'; result: ScoreSummary } | { kind: 'failed'; error: string };
