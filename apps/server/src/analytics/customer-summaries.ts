@@ -498,25 +498,60 @@ async function readPart(
 export const FULL_READ_PARTS = 2;
 
 /**
- * Ascending id ranges over the live customers' ids holding about equal numbers of orders: cut at the
- * quantiles of orders.customer_id in the planner's statistics (early customers have more orders:
- * at equal widths one part held 6.5M of 10M orders), else of equal width.
+ * What a part's read costs per order and per customer, as shares of a full read's: on the 1M-customer,
+ * 9.4M-order data set ~1.7 µs an order and ~10 µs a customer (the joins and columns of its summary
+ * row), so parts cut at equal orders took 11.5 and 14.9 s — the part with the later customers, who
+ * have fewer orders each, held twice the customers (bench/analytics-refresh/notes.md).
+ */
+const PART_COST = { orders: 0.62, customers: 0.38 };
+
+/** The share of a column's rows at or below `x`, from its histogram bounds in the planner's statistics (equal rows per bucket). */
+function shareBelow(bounds: number[], x: number): number {
+  const buckets = bounds.length - 1;
+  if (buckets < 1) return 0;
+  if (x < bounds[0]!) return 0;
+  if (x >= bounds[buckets]!) return 1;
+  let k = 0;
+  while (k < buckets - 1 && bounds[k + 1]! <= x) k++;
+  const lo = bounds[k]!;
+  const hi = bounds[k + 1]!;
+  return (k + (hi > lo ? (x - lo) / (hi - lo) : 0)) / buckets;
+}
+
+/**
+ * Ascending id ranges over the live customers' ids of about equal cost (PART_COST): cut where the
+ * weighted shares of orders.customer_id and customers.id in the planner's statistics reach each
+ * part's share (early customers have more orders: at equal widths one part held 6.5M of 10M orders),
+ * else of equal width.
  */
 async function idRanges(database: Database, parts: number): Promise<{ ranges: Array<{ from: number; to: number }>; customers: number }> {
-  const [r] = await database.rows<{ lo: number | null; hi: number | null; bounds: string | null; customers: number }>(sql`
+  const [r] = await database.rows<{ lo: number | null; hi: number | null; orders: string | null; ids: string | null; customers: number }>(sql`
     select (select min(id) from customers where deleted_at is null and merged_into is null) as lo,
       (select max(id) from customers where deleted_at is null and merged_into is null) as hi,
-      (select histogram_bounds::text from pg_stats where schemaname = current_schema() and tablename = 'orders' and attname = 'customer_id') as bounds,
+      (select histogram_bounds::text from pg_stats where schemaname = current_schema() and tablename = 'orders' and attname = 'customer_id') as orders,
+      (select histogram_bounds::text from pg_stats where schemaname = current_schema() and tablename = 'customers' and attname = 'id') as ids,
       (select greatest(reltuples, 0)::float8 from pg_class where oid = 'customers'::regclass) as customers`);
   const customers = Number(r?.customers ?? 0);
   if (r?.lo === null || r?.lo === undefined || r.hi === null) return { ranges: [], customers };
   const lo = Number(r.lo);
   const hi = Number(r.hi);
-  const bounds = r.bounds ? r.bounds.replace(/[{}]/g, '').split(',').map(Number) : [];
+  const boundsOf = (text: string | null) => (text ? text.replace(/[{}]/g, '').split(',').map(Number) : []);
+  const orderBounds = boundsOf(r.orders);
+  const idBounds = boundsOf(r.ids);
+  // without a histogram of the customers, their ids are taken as spread evenly
+  const customerShare = (x: number) => (idBounds.length > parts ? shareBelow(idBounds, x) : hi > lo ? (x - lo) / (hi - lo) : 1);
+  const cost = (x: number) => (orderBounds.length > parts ? PART_COST.orders * shareBelow(orderBounds, x) + PART_COST.customers * customerShare(x) : customerShare(x));
   const cuts: number[] = [];
   for (let k = 1; k < parts; k++) {
-    const cut = bounds.length > parts ? bounds[Math.floor((k * (bounds.length - 1)) / parts)]! : lo + Math.ceil(((hi - lo + 1) * k) / parts);
-    if (cut > (cuts.at(-1) ?? lo) && cut <= hi) cuts.push(cut);
+    // the first id past which a part's share of the cost is reached (cost is non-decreasing in the id)
+    let a = lo;
+    let b = hi;
+    while (a < b) {
+      const mid = Math.floor((a + b) / 2);
+      if (cost(mid) < k / parts) a = mid + 1;
+      else b = mid;
+    }
+    if (a > (cuts.at(-1) ?? lo) && a <= hi) cuts.push(a);
   }
   const starts = [lo, ...cuts];
   return { ranges: starts.map((from, k) => ({ from, to: k + 1 < starts.length ? starts[k + 1]! - 1 : hi })), customers };
