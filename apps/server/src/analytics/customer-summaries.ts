@@ -7,7 +7,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { trackedMetrics } from '@guanxi/contracts';
 import type { Database } from '../db/client.js';
-import { copyOut, type BinaryRow } from '../db/copy-out.js';
+import { copyOut, TextValues, type BinaryRow } from '../db/copy-out.js';
 import { refreshStatistics } from '../db/statistics.js';
 
 export interface SummaryQuery {
@@ -359,21 +359,6 @@ function fieldsOf(q: SummaryQuery): Record<string, number> {
   return Object.fromEntries(names.map((name, k) => [name, k]));
 }
 
-/** Values of a text column as indexes into a list, shared by the parts of one read. */
-class Dictionary {
-  readonly values: string[] = [];
-  private readonly index = new Map<string, number>();
-  of(v: string): number {
-    let k = this.index.get(v);
-    if (k === undefined) {
-      k = this.values.length;
-      this.values.push(v);
-      this.index.set(v, k);
-    }
-    return k;
-  }
-}
-
 /** The summary as readPart reads it: fieldsOf(q)'s columns as float8 or text, in id order. */
 export function summaryReadSql(q: SummaryQuery): SQL {
   const select = Object.keys(fieldsOf(q))
@@ -388,7 +373,7 @@ async function readPart(
   database: Database,
   q: SummaryQuery,
   settings: Record<string, string>,
-  dictionaries: { provinces: Dictionary; classes: Dictionary },
+  dictionaries: { provinces: TextValues; classes: TextValues },
   expected: number,
 ): Promise<Columns> {
   const F = fieldsOf(q) as Record<(typeof OUT)[number] | (typeof PREVIOUS_OUT)[number] | (typeof ROLLUP_OUT)[number], number>;
@@ -430,18 +415,15 @@ async function readPart(
       if (q.previous) {
         f.hadScores![i] = r.float8(F.had_scores);
         f.oldSince![i] = r.float8(F.old_since);
-        for (const [field, name] of previous) {
-          const v = r.text(field);
-          f[name]![i] = v === null ? -1 : dictionaries.classes.of(v);
-        }
-        const importance = r.text(F.importance);
-        f.importance![i] = importance === null ? -1 : dictionaries.classes.of(importance);
+        for (const [field, name] of previous) f[name]![i] = r.textIn(field, dictionaries.classes);
+        f.importance![i] = r.textIn(F.importance, dictionaries.classes);
         f.importanceSource![i] = r.float8(F.importance_source);
       }
       if (q.rollupKeys) {
         f.recorded![i] = r.float8(F.recorded);
         f.rollupOwner![i] = r.float8(F.rollup_owner);
-        f.rollupProvince![i] = dictionaries.provinces.of(r.text(F.rollup_province) ?? '');
+        const province = r.textIn(F.rollup_province, dictionaries.provinces);
+        f.rollupProvince![i] = province < 0 ? dictionaries.provinces.of('') : province;
       }
       const complaints = r.float8(F.complaints);
       f.openComplaints![i] = Number.isNaN(complaints) ? 0 : complaints;
@@ -572,7 +554,7 @@ export async function readCustomerSummaries(database: Database, q: SummaryQuery)
   // of them, and an order committed in between is after the run's mark (orders_seen_until), so the
   // next incremental run takes it as a change.
   const split = !q.customerIds && !q.idRange && database.driver !== 'pglite' ? await idRanges(database, FULL_READ_PARTS) : null;
-  const dictionaries = { provinces: new Dictionary(), classes: new Dictionary() };
+  const dictionaries = { provinces: new TextValues(), classes: new TextValues() };
   // room for a part's customers at once: at most its ids, at most the table's estimated rows (a million rows' doublings were a second of the read)
   const parts =
     split && split.ranges.length > 1

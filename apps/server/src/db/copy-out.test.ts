@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createTestContext, type TestContext } from '../test/test-app.js';
 import { CopyBinaryWriter } from './copy-in.js';
-import { BinaryCopyDecoder, copyOut, inlineParameters, type BinaryRow } from './copy-out.js';
+import { BinaryCopyDecoder, copyOut, inlineParameters, TextValues, type BinaryRow } from './copy-out.js';
 
 let t: TestContext;
 beforeAll(async () => {
@@ -63,6 +63,24 @@ describe('COPY out', () => {
     const cut = new BinaryCopyDecoder(() => {});
     cut.push(bytes.subarray(0, bytes.length - 5));
     expect(() => cut.finish()).toThrow(/middle of a row/);
+  });
+
+  it('finds a text field among the values seen by its bytes, a new value added once', () => {
+    const values = new TextValues();
+    expect(values.of('成熟期')).toBe(0);
+    const w = new CopyBinaryWriter(8);
+    const rows = ['成熟期', 'champions', null, '成熟', 'champions', '成熟期', 'champion', '成熟'];
+    for (const v of rows) {
+      w.row(1);
+      w.text(v);
+    }
+    const got: number[] = [];
+    const decoder = new BinaryCopyDecoder((r) => got.push(r.textIn(0, values)));
+    decoder.push(Buffer.from(w.finish()));
+    decoder.finish();
+    expect(values.values).toEqual(['成熟期', 'champions', '成熟', 'champion']);
+    expect(got).toEqual([0, 1, -1, 2, 1, 0, 3, 2]);
+    expect(values.of('champion')).toBe(3);
   });
 
   it('writes parameters as literals and refuses what it cannot write', () => {

@@ -25,6 +25,41 @@ export interface BinaryRow {
   text(field: number): string | null;
   /** A boolean field (null when null). */
   bool(field: number): boolean | null;
+  /** A text field's index in `values` (−1 when null): a value seen before is found by its bytes, no string made. */
+  textIn(field: number, values: TextValues): number;
+}
+
+/**
+ * The distinct values of a few text fields (classes, regions), each as a string and as its UTF-8
+ * bytes, so that a million rows holding a few dozen values make a few dozen strings, not a million.
+ */
+export class TextValues {
+  readonly values: string[] = [];
+  private readonly bytes: Buffer[] = [];
+  private readonly index = new Map<string, number>();
+  /** The index of a value (added when new). */
+  of(v: string): number {
+    let k = this.index.get(v);
+    if (k === undefined) {
+      k = this.values.length;
+      this.values.push(v);
+      this.bytes.push(Buffer.from(v, 'utf8'));
+      this.index.set(v, k);
+    }
+    return k;
+  }
+  /** The index of the value whose bytes are b[start, start + len) (added when new). */
+  ofBytes(b: Buffer, start: number, len: number): number {
+    const all = this.bytes;
+    for (let k = 0; k < all.length; k++) {
+      const e = all[k]!;
+      if (e.length !== len) continue;
+      let m = 0;
+      while (m < len && e[m] === b[start + m]) m++;
+      if (m === len) return k;
+    }
+    return this.of(b.toString('utf8', start, start + len));
+  }
 }
 
 /**
@@ -135,6 +170,10 @@ export class BinaryCopyDecoder implements BinaryRow {
     const len = this.lengths[j]!;
     if (len < 0) return null;
     return this.buf[this.offsets[j]!] === 1;
+  }
+  textIn(j: number, values: TextValues): number {
+    const len = this.lengths[j]!;
+    return len < 0 ? -1 : values.ofBytes(this.buf, this.offsets[j]!, len);
   }
 }
 
