@@ -292,6 +292,8 @@ export async function generate(database: Database, opts: GenerateOptions): Promi
       insert into order_return_lines (return_id, order_line_id, quantity, amount, cost)
       select r.id, l.id, 1, r.amount, r.cost from order_returns r join order_lines l on l.order_id = r.order_id and l.position = 1`,
     );
+    // as recording a return does: the order holds its returns' amount (set above) and cost
+    await load(database, sql`update orders o set returned_cost = r.cost from order_returns r where r.order_id = o.id and r.deleted_at is null`);
   });
 
   // Payment plans for one in five owed orders of the last 18 months: 1–4 monthly instalments that

@@ -196,7 +196,9 @@ export function summarySql(q: SummaryQuery): SQL {
   return sql`
     with counted as (
       -- in (customer, date) order straight from orders_analytics_idx: both window functions share it
-      select o.customer_id, o.order_date - date '1970-01-01' as day, o.total - o.returned_amount as amount, o.gross_margin,
+      -- the margin net of returns: what the order's returns took back is their amount less their cost
+      select o.customer_id, o.order_date - date '1970-01-01' as day, o.total - o.returned_amount as amount,
+             o.gross_margin - (o.returned_amount - o.returned_cost) as gross_margin,
              first_value(o.order_date) over w - date '1970-01-01' as first,
              lag(o.order_date) over w - date '1970-01-01' as prev
       from orders o
@@ -218,23 +220,7 @@ export function summarySql(q: SummaryQuery): SQL {
              ${checkEnd ? sql`, ${calibration(checkEnd, 'c_', false, false)}` : sql``}
       from flagged group by customer_id
     ),
-    -- the margin a return takes back, per customer (few rows: joined after the aggregate so the ordered pass stays a plain scan);
     -- the side aggregates are materialised once, never re-run per customer whatever the planner estimates
-    returned as materialized (
-      select o.customer_id, sum(r.amount - r.cost) as margin
-      ${
-        ids
-          ? // a few customers: their orders first, then those orders' returns
-            sql`from order_returns r join orders o on o.id = r.order_id
-      where r.deleted_at is null and ${counted('o')}`
-          : // every customer, or an id range: each return's order looked up by key — joined, a part's read
-            // hashed all of its orders (2.2M index entries for 18,000 returns: half a second of a 5 s part)
-            sql`from order_returns r
-      cross join lateral (select o.customer_id from orders o where o.id = r.order_id and ${counted('o')} limit 1) o
-      where r.deleted_at is null`
-      }
-      group by 1
-    ),
     overdue as materialized (
       select i.customer_id,
              max(${asOf} - i.due_date) filter (where i.paid_amount < i.amount and i.due_date < ${asOf}) as days
@@ -262,7 +248,7 @@ export function summarySql(q: SummaryQuery): SQL {
       where type = 'complaint' and deleted_at is null and status not in ('resolved', 'closed') and customer_id is not null ${only(sql`customer_id`)}
       group by 1
     )
-    select c.id, s.first_day, s.last_day, s.frequency, ${amountColumns(sql`s.monetary`, 'monetary')}, ${amountColumns(sql`(s.gross_margin - coalesce(rt.margin, 0))`, 'margin')},
+    select c.id, s.first_day, s.last_day, s.frequency, ${amountColumns(sql`s.monetary`, 'monetary')}, ${amountColumns(sql`s.gross_margin`, 'margin')},
            ${modelColumns(q.unitDays, '')},
            s.early, greatest(s.x, 0) - s.early as late, s.early_spend::float8 as early_spend, (coalesce(s.repeat_spend, 0) - s.early_spend)::float8 as late_spend,
            ${checkEnd ? sql`${modelColumns(q.unitDays, 'c_')},` : sql``}
@@ -284,7 +270,6 @@ export function summarySql(q: SummaryQuery): SQL {
            }
     from customers c
     left join per_customer s on s.customer_id = c.id
-    left join returned rt on rt.customer_id = c.id
     left join overdue od on od.customer_id = c.id
     left join surveys sv on sv.customer_id = c.id
     left join complaints cp on cp.customer_id = c.id
@@ -481,11 +466,12 @@ export const FULL_READ_PARTS = 2;
 
 /**
  * What a part's read costs per order and per customer, as shares of a full read's: on the 1M-customer,
- * 9.4M-order data set ~1.7 µs an order and ~10 µs a customer (the joins and columns of its summary
- * row), so parts cut at equal orders took 11.5 and 14.9 s — the part with the later customers, who
- * have fewer orders each, held twice the customers (bench/analytics-refresh/notes.md).
+ * 9.4M-order data set ~1.35 µs an order and ~4.5 µs a customer (the joins and columns of its summary
+ * row), fitted from four id ranges' reads. Cut at equal orders, the part with the later customers,
+ * who have fewer orders each, held half again as many customers and took the longer
+ * (bench/analytics-refresh/notes.md).
  */
-const PART_COST = { orders: 0.62, customers: 0.38 };
+const PART_COST = { orders: 0.74, customers: 0.26 };
 
 /** The share of a column's rows at or below `x`, from its histogram bounds in the planner's statistics (equal rows per bucket). */
 function shareBelow(bounds: number[], x: number): number {
@@ -540,11 +526,11 @@ async function idRanges(database: Database, parts: number): Promise<{ ranges: Ar
 }
 
 export async function readCustomerSummaries(database: Database, q: SummaryQuery): Promise<CustomerSummaryColumns> {
-  // the per-customer hashes (returns, overdue, surveys) stay in memory instead of spilling in batches;
+  // the per-customer hashes (overdue, surveys) stay in memory instead of spilling in batches;
   // a few customers (incremental) take milliseconds to run, more than JIT would take to compile
-  // Every customer: the default random_page_cost (4, a disk's) had the read hash all 10M orders to
-  // find the ~90,000 of the returns (3.5 s) instead of looking each up by key in pages that are in
-  // memory (0.8 s); 1.1 is the usual figure for SSDs and cached data. The aggregate went from 29 to 25 s.
+  // Every customer: random_page_cost 1.1 (the usual figure for SSDs and cached data) was set when the
+  // read looked up each return's order by key, which the default 4 (a disk's) had hash all 10M orders
+  // for (29 → 25 s); the returns' cost is in the orders' index now, and the plan is measured with it.
   const settings: Record<string, string> = q.customerIds ? { work_mem: '128MB', jit: 'off' } : { work_mem: '128MB', random_page_cost: '1.1' };
   // PGlite has no autovacuum, so its tables never get statistics and the planner takes them for
   // empty: it then re-ran the per-customer side aggregates once per customer (127 s for the 3,000

@@ -30,9 +30,10 @@ async function customer(name: string, extra: { importance?: string; source?: str
 
 async function order(customerId: number, date: string, total: string, o: { margin?: string; status?: string; deleted?: boolean; returned?: { amount: string; cost: string } } = {}): Promise<number> {
   const [row] = await t.database.rows<{ id: number }>(sql`
-    insert into orders (number, customer_id, owner_id, order_date, status, subtotal, total, cost, gross_margin, returned_amount, deleted_at)
+    insert into orders (number, customer_id, owner_id, order_date, status, subtotal, total, cost, gross_margin, returned_amount, returned_cost, deleted_at)
     values (${`A-${++seq}`}, ${customerId}, ${ownerId}, ${date}::date, ${o.status ?? 'confirmed'}, ${total}::numeric, ${total}::numeric,
-      ${total}::numeric - ${o.margin ?? '0'}::numeric, ${o.margin ?? '0'}::numeric, ${o.returned?.amount ?? '0'}::numeric, ${o.deleted ? sql`now()` : sql`null`})
+      ${total}::numeric - ${o.margin ?? '0'}::numeric, ${o.margin ?? '0'}::numeric, ${o.returned?.amount ?? '0'}::numeric, ${o.returned?.cost ?? '0'}::numeric,
+      ${o.deleted ? sql`now()` : sql`null`})
     returning id`);
   const id = Number(row!.id);
   if (o.returned) {

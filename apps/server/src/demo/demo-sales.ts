@@ -580,8 +580,8 @@ export async function loadDemoSales(tx: DbOrTx, r: Random, customers: SalesCusto
       update order_returns r set amount = s.amount, cost = s.cost
       from (select return_id, sum(amount) as amount, sum(cost) as cost from order_return_lines group by return_id) s where r.id = s.return_id`);
     await tx.execute(sql`
-      update orders o set returned_amount = s.amount
-      from (select order_id, sum(amount) as amount from order_returns where deleted_at is null group by order_id) s where o.id = s.order_id`);
+      update orders o set returned_amount = s.amount, returned_cost = s.cost
+      from (select order_id, sum(amount) as amount, sum(cost) as cost from order_returns where deleted_at is null group by order_id) s where o.id = s.order_id`);
   }
 
   // Deals: a won deal's amount is its order's total, as winOpportunity sets it.

@@ -87,6 +87,9 @@ describe('order returns', () => {
     const rest = (await post(repA, `/api/v1/orders/${o4.id}/returns`, { reason: '余下', lines: [{ lineId: o4.lines[0]!.id, quantity: '6.5' }], version: half.version })).json() as O;
     expect(rest.returns[1]).toMatchObject({ amount: '110.44', cost: '81.25' });
     expect(rest.returnedAmount).toBe('118.94');
+    // the order keeps its returns' cost beside their amount (the analytics' margin net of returns reads both)
+    const [kept] = await t.database.rows<{ amount: string; cost: string }>(sql`select returned_amount::text as amount, returned_cost::text as cost from orders where id = ${o4.id}`);
+    expect(kept).toEqual({ amount: '118.94', cost: '87.50' });
   });
 
   it('refuses returning more than was bought minus earlier returns, naming lines.N.quantity', async () => {

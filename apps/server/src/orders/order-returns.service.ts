@@ -79,9 +79,9 @@ export async function createReturn(database: Database, ctx: Ctx, timeZone: strin
     );
     // The order changed (what it is worth): a new version, so stale edits elsewhere get 409.
     await database.rows(
-      sql`update orders set returned_amount = (select coalesce(sum(amount), 0) from order_returns where order_id = ${orderId} and deleted_at is null),
-            version = version + 1, updated_at = now(), updated_by = ${ctx.actor.id}
-          where id = ${orderId}`,
+      sql`update orders o set returned_amount = s.amount, returned_cost = s.cost, version = version + 1, updated_at = now(), updated_by = ${ctx.actor.id}
+          from (select coalesce(sum(amount), 0) as amount, coalesce(sum(cost), 0) as cost from order_returns where order_id = ${orderId} and deleted_at is null) s
+          where o.id = ${orderId}`,
       tx,
     );
     const after = await readOrder(database, tx, ctx.actor, orderId, 'none');

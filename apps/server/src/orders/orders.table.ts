@@ -25,6 +25,8 @@ export const orders = pgTable(
     grossMargin: money('gross_margin').notNull().default('0'),
     /** Sum of the order's returns; what the customer owes on the order is total - returned_amount. */
     returnedAmount: money('returned_amount').notNull().default('0'),
+    /** Sum of the cost of the order's returns: the margin they take back is returned_amount - returned_cost. */
+    returnedCost: money('returned_cost').notNull().default('0'),
     /** The deal this order wins when confirmed (no FK: opportunities are another slice's table). */
     opportunityId: bigint('opportunity_id', { mode: 'number' }),
     /** none until a confirm crosses the approval rule; pending blocks line edits until decided. */
@@ -49,8 +51,9 @@ export const orders = pgTable(
     index('orders_customer_idx').on(t.customerId, t.orderDate).where(sql`deleted_at is null`),
     // The analytics refresh reads every counted order in (customer, date) order from this index alone
     // (index-only scan, no sort, no hash of 10M groups); drizzle has no INCLUDE, so the payload is in the key.
+    // The returns' cost is in it so that the margin net of returns needs no look-up of each return's order.
     index('orders_analytics_idx')
-      .on(t.customerId, t.orderDate, t.id, t.total, t.returnedAmount, t.grossMargin)
+      .on(t.customerId, t.orderDate, t.id, t.total, t.returnedAmount, t.grossMargin, t.returnedCost)
       .where(sql`deleted_at is null and status in ('confirmed', 'fulfilled')`),
     // deleted orders since a mark (the incremental analytics refresh): few rows, so a small partial index
     index('orders_deleted_idx').on(t.deletedAt).where(sql`deleted_at is not null`),
