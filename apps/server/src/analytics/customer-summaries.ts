@@ -328,7 +328,8 @@ const FLOATS = [
 
 /**
  * The summary's columns as the binary COPY sends them: every number as float8 (read where it lies),
- * the exact amounts as text. In select-list order; `F` indexes them by name.
+ * the amounts as their cents (or their exact text, amountColumns), classes and regions as text. In
+ * select-list order; `F` indexes them by name.
  */
 const OUT = [
   'id', 'first_day', 'last_day', 'frequency', 'monetary_cents', 'monetary', 'margin_cents', 'margin', 'x', 'tx', 'big_t', 'mean_spend', 'holdout', 'holdout_revenue', 'early', 'late', 'early_spend', 'late_spend',
