@@ -51,7 +51,7 @@ export class StoredAmounts {
   clvText: string | null = null;
   clvCents: number | null = null;
   of(c: ScoredCustomer, s: CustomerSummaryColumns, i: number): this {
-    const cents = s.monetaryCents[i]!;
+    const cents = amountCents(s, 'monetary', i);
     this.valueCents = Number.isNaN(cents) ? centsOf(amountText(s, 'monetary', i)) : cents;
     this.clvText = c.clv === null || !Number.isFinite(c.clv) ? null : c.clv.toFixed(2);
     this.clvCents = this.clvText === null ? null : centsOf(this.clvText);
@@ -59,9 +59,12 @@ export class StoredAmounts {
   }
 }
 
+/** A customer's net revenue or margin in cents (NaN where the summary keeps its text instead). */
+export const amountCents = (s: CustomerSummaryColumns, which: 'monetary' | 'margin', i: number): number => (which === 'monetary' ? s.monetaryCents : s.marginCents)[i]!;
+
 /** A customer's net revenue or margin as the exact decimal text (from its cents, or the text kept aside). */
 export function amountText(s: CustomerSummaryColumns, which: 'monetary' | 'margin', i: number): string {
-  const cents = (which === 'monetary' ? s.monetaryCents : s.marginCents)[i]!;
+  const cents = amountCents(s, which, i);
   return Number.isNaN(cents) ? (s.amountTexts[which].get(i) ?? '0') : scaled(cents, 2);
 }
 

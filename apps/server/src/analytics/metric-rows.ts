@@ -8,7 +8,7 @@ import { trackedMetrics, type AnalyticsSettings } from '@guanxi/contracts';
 import { CopyBinaryWriter } from '../db/copy-in.js';
 import { classCounter, startScoring, type FrozenModel, type ScoredCustomer } from './score-population.js';
 import { modelCheck } from './model-check.js';
-import { amountText, centsOf, ClassRowCounter, keptSince, scaled, StoredAmounts, type CountedClassRows } from './class-rows.js';
+import { amountCents, amountText, centsOf, ClassRowCounter, keptSince, scaled, StoredAmounts, type CountedClassRows } from './class-rows.js';
 import type { CustomerSummaryColumns, PreviousScoreColumns } from './customer-summaries.js';
 
 /** Writes one field of a customer's row. */
@@ -95,7 +95,7 @@ function writeMoney(w: CopyBinaryWriter, text: string | null, cents: number | nu
 
 /** A customer's net revenue or margin as numeric: from its cents, or its text where it is not held in cents. */
 function writeAmount(w: CopyBinaryWriter, s: CustomerSummaryColumns, which: 'monetary' | 'margin', i: number): void {
-  const cents = (which === 'monetary' ? s.monetaryCents : s.marginCents)[i]!;
+  const cents = amountCents(s, which, i);
   if (Number.isNaN(cents)) w.numeric(amountText(s, which, i));
   else w.numericCents(cents);
 }
@@ -150,7 +150,7 @@ const STORED_FIELDS = {
   // the average divides the exact amount: from the cents only when they are it
   average_order_value: (w, { s, i }) => {
     const orders = s.frequency[i]!;
-    const cents = s.monetaryCents[i]!;
+    const cents = amountCents(s, 'monetary', i);
     if (orders > 0 && !Number.isNaN(cents) && Math.abs(cents) < 2 ** 50) w.numericCents(averageCents(cents, orders));
     else w.numeric(orders > 0 ? averageOf(amountText(s, 'monetary', i), orders) : null);
   },

@@ -81,6 +81,20 @@ describe('COPY out', () => {
     expect(values.values).toEqual(['成熟期', 'champions', '成熟', 'champion']);
     expect(got).toEqual([0, 1, -1, 2, 1, 0, 3, 2]);
     expect(values.of('champion')).toBe(3);
+    // many values (free-text regions, say): each found again by its bytes, in the order first seen
+    const many = Array.from({ length: 3000 }, (_, k) => `区域${k}`);
+    const w2 = new CopyBinaryWriter(8);
+    for (const v of [...many, ...many.slice().reverse()]) {
+      w2.row(1);
+      w2.text(v);
+    }
+    const regions = new TextValues();
+    const seen: number[] = [];
+    const d2 = new BinaryCopyDecoder((r) => seen.push(r.textIn(0, regions)));
+    d2.push(Buffer.from(w2.finish()));
+    d2.finish();
+    expect(regions.values).toEqual(many);
+    expect(seen).toEqual([...many.keys(), ...[...many.keys()].reverse()]);
   });
 
   it('writes parameters as literals and refuses what it cannot write', () => {

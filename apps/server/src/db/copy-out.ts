@@ -29,34 +29,51 @@ export interface BinaryRow {
   textIn(field: number, values: TextValues): number;
 }
 
+/** FNV-1a of b[start, start + len). */
+function hashOf(b: Uint8Array, start: number, len: number): number {
+  let h = 0x811c9dc5;
+  for (let m = 0; m < len; m++) h = Math.imul(h ^ b[start + m]!, 0x01000193);
+  return h >>> 0;
+}
+
 /**
  * The distinct values of a few text fields (classes, regions), each as a string and as its UTF-8
  * bytes, so that a million rows holding a few dozen values make a few dozen strings, not a million.
+ * A value is found by a hash of its bytes, however many values there are.
  */
 export class TextValues {
   readonly values: string[] = [];
   private readonly bytes: Buffer[] = [];
   private readonly index = new Map<string, number>();
+  /** The values' indexes by the hash of their bytes. */
+  private readonly byHash = new Map<number, number[]>();
   /** The index of a value (added when new). */
   of(v: string): number {
     let k = this.index.get(v);
     if (k === undefined) {
       k = this.values.length;
+      const bytes = Buffer.from(v, 'utf8');
       this.values.push(v);
-      this.bytes.push(Buffer.from(v, 'utf8'));
+      this.bytes.push(bytes);
       this.index.set(v, k);
+      const h = hashOf(bytes, 0, bytes.length);
+      const same = this.byHash.get(h);
+      if (same) same.push(k);
+      else this.byHash.set(h, [k]);
     }
     return k;
   }
   /** The index of the value whose bytes are b[start, start + len) (added when new). */
   ofBytes(b: Buffer, start: number, len: number): number {
-    const all = this.bytes;
-    for (let k = 0; k < all.length; k++) {
-      const e = all[k]!;
-      if (e.length !== len) continue;
-      let m = 0;
-      while (m < len && e[m] === b[start + m]) m++;
-      if (m === len) return k;
+    const same = this.byHash.get(hashOf(b, start, len));
+    if (same) {
+      for (const k of same) {
+        const e = this.bytes[k]!;
+        if (e.length !== len) continue;
+        let m = 0;
+        while (m < len && e[m] === b[start + m]) m++;
+        if (m === len) return k;
+      }
     }
     return this.of(b.toString('utf8', start, start + len));
   }
