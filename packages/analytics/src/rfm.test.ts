@@ -77,6 +77,21 @@ describe('NTILE(5) scoring', () => {
     );
   });
 
+  it('orders extreme and signed doubles, and a hundred thousand random ones, like a comparator sort', () => {
+    const edge = [Infinity, -Infinity, 0, -0, 5e-324, -5e-324, 1.5, -1.5, Number.MAX_VALUE, -Number.MAX_VALUE, 2 ** -1022, -(2 ** 53) - 0.5, 0.1 + 0.2, 0.3];
+    let seed = 7;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const many = Array.from({ length: 100_000 }, () => (random() - 0.3) * 10 ** Math.floor(random() * 12 - 4));
+    for (const vals of [[...edge, ...edge], many]) {
+      const ids = vals.map((_, i) => (i * 7_919) % vals.length);
+      for (const desc of [false, true]) {
+        const got = orderBy(vals, idRanks(ids), desc);
+        const want = vals.map((_, i) => i).sort((a, b) => (desc ? vals[b]! - vals[a]! : vals[a]! - vals[b]!) || ids[a]! - ids[b]! || a - b);
+        expect(Array.from(got)).toEqual(want);
+      }
+    }
+  });
+
   it('sorts strings like the default sort, ties by position (property)', () => {
     fc.assert(
       fc.property(fc.array(fc.oneof(fc.string({ maxLength: 14 }), fc.string({ unit: 'binary', maxLength: 5 }), fc.constantFrom('C1', 'C10', 'C100000', 'C1000000')), { maxLength: 300 }), (strs) => {

@@ -129,4 +129,16 @@ describe('COPY in', () => {
     expect(fromCents.map((r) => r.x)).toEqual(cents.map(asText));
     expect(fromCents.every((r) => r.same)).toBe(true);
   });
+
+  it('refuses a number its field cannot hold instead of writing it wrapped', () => {
+    const w = new CopyBinaryWriter();
+    w.row(3);
+    expect(() => w.int2(32_768)).toThrow(RangeError);
+    expect(() => w.int4(-(2 ** 31) - 1)).toThrow(RangeError);
+    expect(() => w.int8(2 ** 64)).toThrow(RangeError);
+    // the limits themselves fit
+    w.int2(-32_768);
+    w.int4(2 ** 31 - 1);
+    w.int8(Number.MAX_SAFE_INTEGER);
+  });
 });
