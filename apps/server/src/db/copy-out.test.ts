@@ -60,6 +60,22 @@ describe('COPY out', () => {
       decoder.finish();
       expect(got.map((r) => [r.f, r.t])).toEqual(Array.from({ length: 50 }, (_, k) => [k + 1, (k + 1) % 4 === 0 ? null : `行${k + 1}`]));
     }
+    // rows longer than the span a cut row is finished in (16 KiB), cut anywhere, in chunks of any size
+    const long = new CopyBinaryWriter(8);
+    const texts = Array.from({ length: 12 }, (_, k) => (k % 3 === 0 ? 'x'.repeat(40_000 + k) : k % 3 === 1 ? `短${k}` : '长'.repeat(9_000 + k)));
+    texts.forEach((t, k) => {
+      long.row(2);
+      long.float8(k);
+      long.text(t);
+    });
+    const longBytes = Buffer.from(long.finish());
+    for (const size of [1_000, 16_383, 16_385, 50_000, 100_000]) {
+      const got: Got[] = [];
+      const decoder = new BinaryCopyDecoder(take(got));
+      for (let at = 0; at < longBytes.length; at += size) decoder.push(longBytes.subarray(at, at + size));
+      decoder.finish();
+      expect(got.map((r) => [r.f, r.t])).toEqual(texts.map((t, k) => [k, t]));
+    }
     const cut = new BinaryCopyDecoder(() => {});
     cut.push(bytes.subarray(0, bytes.length - 5));
     expect(() => cut.finish()).toThrow(/middle of a row/);
