@@ -15,6 +15,7 @@ import { refreshAnalytics } from './refresh-analytics.js';
 import { readAnalyticsSettings } from './analytics-settings.js';
 import { scoreForWrite, type ScoredChunk, type StoredRowsContext } from './metric-rows.js';
 import { replaceMetrics, writeMetrics } from './write-metrics.js';
+import { scoreInWorker } from './score-in-worker.js';
 
 let t: TestContext;
 let ownerId: number;
@@ -359,6 +360,29 @@ describe('a full refresh', () => {
     },
     60_000,
   );
+
+  it('renders in the worker into shared slots, each given back once its chunk is written, the same bytes as on this thread', async () => {
+    expect((await refreshAnalytics(t.database, { mode: 'full', trigger: 'manual', asOf: AS_OF })).status).toBe('succeeded');
+    const settings = await readAnalyticsSettings(t.database);
+    const summary = await readCustomerSummaries(t.database, { asOf: AS_OF, windowStart: null, unitDays: settings.clv.unit === 'week' ? 7 : 1, previous: true });
+    const stored = { runId: -3, computedAt: 0 };
+    const here: ScoredChunk[] = [];
+    scoreForWrite(summary, settings, null, 2, null, (c) => here.push(c), stored);
+    // more chunks than slots, and a consumer slower than the worker: the worker waits for each slot
+    expect(here.length).toBeGreaterThan(6);
+    const scoring = scoreInWorker({ summary, settings, frozen: null, chunk: 2, checkEnd: null, stored });
+    const seen: Array<{ rows: number[]; history: number[] | null; slot: number | null }> = [];
+    for await (const c of scoring.chunks) {
+      await new Promise((r) => setTimeout(r, 20));
+      // copied before the slot is given back (the worker then writes the chunk after next into it)
+      seen.push({ rows: Array.from(c.rows), history: c.history && Array.from(c.history), slot: c.slot });
+    }
+    const done = await scoring.done;
+    expect(done.inWorker).toBe(true);
+    expect(seen.map((c) => c.rows)).toEqual(here.map((c) => Array.from(c.rows)));
+    expect(seen.map((c) => c.history)).toEqual(here.map((c) => c.history && Array.from(c.history)));
+    expect(seen.map((c) => c.slot)).toEqual(seen.map((_, k) => k % 3));
+  });
 
   it('stores the rows of a full run as the write statement of an incremental run does: averages, dates, lifecycle start, class changes', async () => {
     // averages that round: 0.05 / 2 = 0.025 → 0.03 (half away from zero), 20.01 / 3 → 6.67

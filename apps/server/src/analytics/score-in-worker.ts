@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import type { AnalyticsSettings } from '@guanxi/contracts';
 import type { CustomerSummaryColumns } from './customer-summaries.js';
-import { scoreForWrite, type ScoredChunk, type ScoreSummary, type StoredRowsContext } from './metric-rows.js';
+import { chunkBytes, scoreForWrite, type ChunkMemory, type ScoredChunk, type ScoreSummary, type StoredRowsContext } from './metric-rows.js';
 import type { FrozenModel } from './score-population.js';
 
 export interface ScoreJob {
@@ -32,6 +32,48 @@ export function unpackSummary(p: Packed): CustomerSummaryColumns {
 }
 
 export type WorkerMessage = { kind: 'ready' } | { kind: 'chunk'; chunk: ScoredChunk } | { kind: 'done'; result: ScoreSummary } | { kind: 'failed'; error: string };
+
+/**
+ * Chunks the worker may have rendered and not yet seen written: it renders into these slots of
+ * shared memory in turn, waiting for the next one to be given back (the write-back sends a chunk
+ * while the next is rendered; a third keeps the worker going while a chunk waits its turn).
+ */
+const SLOTS = 3;
+
+/** Memory shared by the worker and this thread for a job's chunks: SLOTS slots of `size` bytes, each busy (1) from its taking until its chunk is written. */
+export interface SharedSlots {
+  memory: SharedArrayBuffer;
+  size: number;
+  busy: Int32Array;
+}
+
+function sharedSlots(job: ScoreJob): SharedSlots {
+  // the rows' usual size and room for a few long ones (a chunk that outgrows its slot goes in a buffer of its own)
+  const size = chunkBytes(Math.min(job.chunk, job.summary.n), job.stored !== null) + 64 * 1024;
+  return { memory: new SharedArrayBuffer(size * SLOTS), size, busy: new Int32Array(new SharedArrayBuffer(4 * SLOTS)) };
+}
+
+/** Gives slot `k` back: the worker waiting for it goes on. */
+export function giveBackSlot(s: SharedSlots, k: number): void {
+  Atomics.store(s.busy, k, 0);
+  Atomics.notify(s.busy, k);
+}
+
+/** The worker's side of the slots: taken in turn, each waited for until given back. */
+export function slotMemory(s: SharedSlots): ChunkMemory {
+  let next = 0;
+  return {
+    take(bytes) {
+      if (bytes > s.size) return null;
+      const k = next;
+      next = (next + 1) % SLOTS;
+      // woken when given back; the timeout only bounds a wait that nothing would end
+      while (Atomics.compareExchange(s.busy, k, 0, 1) !== 0) Atomics.wait(s.busy, k, 1, 1000);
+      return { slot: k, into: new Uint8Array(s.memory, k * s.size, s.size) };
+    },
+    giveBack: (k) => giveBackSlot(s, k),
+  };
+}
 
 /**
  * The worker's young generation (V8's default is ~48 MB on a 64-bit machine). Scoring makes a few
@@ -81,12 +123,13 @@ export function warmScorer(): WarmScorer | null {
   return { worker, loaded };
 }
 
-/** Chunks handed over as they are rendered, read once in order by one consumer. */
+/** Chunks handed over as they are rendered, read once in order by one consumer; `written` is told of each one the consumer is done with. */
 class ChunkQueue implements AsyncIterable<ScoredChunk> {
   private readonly items: ScoredChunk[] = [];
   private ended = false;
   private error: unknown = null;
   private wake: (() => void) | null = null;
+  constructor(private readonly written: (c: ScoredChunk) => void = () => {}) {}
   push(c: ScoredChunk): void {
     this.items.push(c);
     this.notify();
@@ -108,8 +151,14 @@ class ChunkQueue implements AsyncIterable<ScoredChunk> {
     for (;;) {
       if (this.error) throw this.error;
       const next = this.items.shift();
-      if (next) yield next;
-      else if (this.ended) return;
+      if (next) {
+        // the consumer asks for the next chunk (or stops) once it is done with this one
+        try {
+          yield next;
+        } finally {
+          this.written(next);
+        }
+      } else if (this.ended) return;
       else await new Promise<void>((resolve) => (this.wake = resolve));
     }
   }
@@ -126,7 +175,10 @@ export interface Scoring {
 }
 
 export function scoreInWorker(job: ScoreJob, warm: WarmScorer | null = warmScorer()): Scoring {
-  const queue = new ChunkQueue();
+  const slots = warm ? sharedSlots(job) : null;
+  const queue = new ChunkQueue((c) => {
+    if (slots && c.slot !== null) giveBackSlot(slots, c.slot);
+  });
   const started = performance.now();
   let stopped = false;
   const done = (async (): Promise<ScoreSummary & { inWorker: boolean; ms: number }> => {
@@ -156,7 +208,7 @@ export function scoreInWorker(job: ScoreJob, warm: WarmScorer | null = warmScore
       worker.on('error', fail);
       worker.on('exit', (code) => fail(new Error(`scoring worker exited with code ${code}`)));
       if (stopped) fail(new Error('scoring stopped'));
-      else worker.postMessage({ summary: packSummary(job.summary), settings: job.settings, frozen: job.frozen, chunk: job.chunk, checkEnd: job.checkEnd, stored: job.stored });
+      else worker.postMessage({ summary: packSummary(job.summary), settings: job.settings, frozen: job.frozen, chunk: job.chunk, checkEnd: job.checkEnd, stored: job.stored, slots });
     });
   })();
   done.catch((e: unknown) => queue.fail(e));

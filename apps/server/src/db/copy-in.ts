@@ -29,8 +29,9 @@ export class CopyBinaryWriter {
   // kin are calls that check and write byte by byte (a third of a million rows' writing).
   private view: DataView;
   private at = 0;
-  constructor(capacity = 1 << 16) {
-    this.buf = Buffer.allocUnsafeSlow(Math.max(capacity, 64));
+  /** `into`: memory to write in (shared with another thread, say) until the rows outgrow it, when they move to a buffer of their own. */
+  constructor(capacity = 1 << 16, into?: Uint8Array) {
+    this.buf = into && into.byteLength >= 64 ? Buffer.from(into.buffer, into.byteOffset, into.byteLength) : Buffer.allocUnsafeSlow(Math.max(capacity, 64));
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
     SIGNATURE.copy(this.buf, 0);
     this.view.setInt32(11, 0); // flags
