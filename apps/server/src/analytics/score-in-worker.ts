@@ -54,7 +54,7 @@ function sharedSlots(job: ScoreJob): SharedSlots {
 }
 
 /** Gives slot `k` back: the worker waiting for it goes on. */
-export function giveBackSlot(s: SharedSlots, k: number): void {
+function giveBackSlot(s: SharedSlots, k: number): void {
   Atomics.store(s.busy, k, 0);
   Atomics.notify(s.busy, k);
 }
